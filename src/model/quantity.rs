@@ -1,0 +1,277 @@
+//! Kubernetes resource quantities (`500m`, `2Gi`, `1.5`, `1e3`) and resource lists.
+//!
+//! A [`Quantity`] holds thousandths of the base unit (millicores for `cpu`, milli-bytes for
+//! `memory`), which keeps every comparison and every score the scheduler computes exact in
+//! integer arithmetic. Fractions finer than a thousandth round up, as Kubernetes'
+//! `MilliValue` does.
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A resource amount in thousandths of its base unit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quantity(i64);
+
+impl Quantity {
+    /// Zero.
+    pub const ZERO: Quantity = Quantity(0);
+
+    /// From thousandths of the base unit.
+    pub fn from_milli(milli: i64) -> Quantity {
+        Quantity(milli)
+    }
+
+    /// From whole base units (cores, bytes, pods).
+    pub fn from_units(units: i64) -> Quantity {
+        Quantity(units.saturating_mul(1000))
+    }
+
+    /// Thousandths of the base unit.
+    pub fn milli(self) -> i64 {
+        self.0
+    }
+
+    /// Whole base units, rounded up.
+    pub fn units_ceil(self) -> i64 {
+        self.0.div_euclid(1000) + i64::from(self.0.rem_euclid(1000) != 0)
+    }
+
+    /// Parses a Kubernetes quantity string.
+    pub fn parse(text: &str) -> Result<Quantity, String> {
+        parse_milli(text).map(Quantity)
+    }
+
+    /// A canonical text for reports: `cpu`-like amounts in `m` when fractional, byte-like
+    /// amounts in the largest binary unit that divides them.
+    pub fn to_k8s_string(self) -> String {
+        let m = self.0;
+        if m % 1000 != 0 {
+            return format!("{m}m");
+        }
+        let units = m / 1000;
+        for (suffix, factor) in [("Ti", 1i64 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+            if units != 0 && units % factor == 0 {
+                return format!("{}{suffix}", units / factor);
+            }
+        }
+        units.to_string()
+    }
+}
+
+impl std::ops::Add for Quantity {
+    type Output = Quantity;
+    fn add(self, o: Quantity) -> Quantity {
+        Quantity(self.0.saturating_add(o.0))
+    }
+}
+
+impl std::ops::Sub for Quantity {
+    type Output = Quantity;
+    fn sub(self, o: Quantity) -> Quantity {
+        Quantity(self.0.saturating_sub(o.0))
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_k8s_string())
+    }
+}
+
+fn parse_milli(text: &str) -> Result<i64, String> {
+    let s = text.trim();
+    let bad = |why: &str| format!("invalid quantity {text:?}: {why}");
+    if s.is_empty() {
+        return Err(bad("empty"));
+    }
+    // Split number from suffix.
+    let (sign, body) = match s.as_bytes()[0] {
+        b'-' => (-1i128, &s[1..]),
+        b'+' => (1, &s[1..]),
+        _ => (1, s),
+    };
+    let num_end = body.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(body.len());
+    let (digits, suffix) = body.split_at(num_end);
+    if digits.is_empty() || digits == "." || digits.matches('.').count() > 1 {
+        return Err(bad("expected a number such as 500m, 0.5, 2Gi or 1e3"));
+    }
+    let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
+    // Mantissa as integer with a decimal exponent.
+    let mut mantissa: i128 = 0;
+    for c in int_part.chars().chain(frac_part.chars()) {
+        mantissa = mantissa
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(i128::from(c as u8 - b'0')))
+            .ok_or_else(|| bad("too large"))?;
+    }
+    let mut exp10: i32 = -(frac_part.len() as i32);
+    let mut multiplier: i128 = 1;
+    match suffix {
+        "" => {}
+        "Ki" => multiplier = 1 << 10,
+        "Mi" => multiplier = 1 << 20,
+        "Gi" => multiplier = 1 << 30,
+        "Ti" => multiplier = 1 << 40,
+        "Pi" => multiplier = 1 << 50,
+        "Ei" => multiplier = 1 << 60,
+        "n" => exp10 -= 9,
+        "u" => exp10 -= 6,
+        "m" => exp10 -= 3,
+        "k" => exp10 += 3,
+        "M" => exp10 += 6,
+        "G" => exp10 += 9,
+        "T" => exp10 += 12,
+        "P" => exp10 += 15,
+        "E" => exp10 += 18,
+        other if other.starts_with(['e', 'E']) => {
+            let e: i32 = other[1..].parse().map_err(|_| bad("bad exponent"))?;
+            exp10 += e;
+        }
+        other => return Err(bad(&format!("unknown suffix {other:?}"))),
+    }
+    // Value in milli-units = mantissa * multiplier * 10^(exp10 + 3), rounded up.
+    let e = exp10 + 3;
+    let mut v = mantissa.checked_mul(multiplier).ok_or_else(|| bad("too large"))?;
+    if e >= 0 {
+        for _ in 0..e {
+            v = v.checked_mul(10).ok_or_else(|| bad("too large"))?;
+        }
+    } else {
+        let mut div: i128 = 1;
+        for _ in 0..(-e).min(38) {
+            div *= 10;
+        }
+        v = v / div + i128::from(v % div != 0);
+    }
+    let v = sign * v;
+    i64::try_from(v).map_err(|_| bad("too large"))
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_k8s_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Quantity, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Quantity;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a Kubernetes quantity such as \"500m\", \"2Gi\" or \"1.5\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Quantity, E> {
+                Quantity::parse(v).map_err(E::custom)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Quantity, E> {
+                Quantity::parse(&v.to_string()).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Quantity, E> {
+                Quantity::parse(&v.to_string()).map_err(E::custom)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Quantity, E> {
+                Quantity::parse(&v.to_string()).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Resource name -> amount, as in `requests`, `limits` and `allocatable`. Ordered, so reports
+/// list resources the same way every time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ResourceList(pub BTreeMap<String, Quantity>);
+
+impl ResourceList {
+    /// The amount of `name`, zero when absent.
+    pub fn get(&self, name: &str) -> Quantity {
+        self.0.get(name).copied().unwrap_or_default()
+    }
+
+    /// Sets `name` to `q`.
+    pub fn set(&mut self, name: &str, q: Quantity) {
+        self.0.insert(name.to_string(), q);
+    }
+
+    /// Adds every entry of `other`.
+    pub fn add(&mut self, other: &ResourceList) {
+        for (k, v) in &other.0 {
+            let e = self.0.entry(k.clone()).or_default();
+            *e = *e + *v;
+        }
+    }
+
+    /// Subtracts every entry of `other`.
+    pub fn sub(&mut self, other: &ResourceList) {
+        for (k, v) in &other.0 {
+            let e = self.0.entry(k.clone()).or_default();
+            *e = *e - *v;
+        }
+    }
+
+    /// Whether every amount is zero.
+    pub fn is_zero(&self) -> bool {
+        self.0.values().all(|q| q.milli() == 0)
+    }
+
+    /// Iterates over (name, amount).
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Quantity)> {
+        self.0.iter()
+    }
+}
+
+impl<const N: usize> From<[(&str, &str); N]> for ResourceList {
+    /// Builds a list from literal pairs; panics on a malformed literal (tests and defaults
+    /// only).
+    fn from(pairs: [(&str, &str); N]) -> ResourceList {
+        ResourceList(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), Quantity::parse(v).expect("literal quantity is valid")))
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_usual_forms() {
+        let cases = [
+            ("500m", 500),
+            ("0.5", 500),
+            ("2", 2000),
+            ("1Ki", 1024 * 1000),
+            ("100Mi", 100 * (1 << 20) * 1000),
+            ("1G", 1_000_000_000_000),
+            ("1e3", 1_000_000),
+            ("1.5", 1500),
+            ("4000", 4_000_000),
+            ("250u", 1),
+        ];
+        for (text, milli) in cases {
+            assert_eq!(Quantity::parse(text).unwrap().milli(), milli, "{text}");
+        }
+    }
+
+    #[test]
+    fn rejects_garbage_with_a_reason() {
+        for text in ["", "abc", "1.2.3", "5Zi", "--1"] {
+            let err = Quantity::parse(text).unwrap_err();
+            assert!(err.contains("invalid quantity"), "{err}");
+        }
+    }
+
+    #[test]
+    fn prints_canonical_units() {
+        assert_eq!(Quantity::parse("512Mi").unwrap().to_string(), "512Mi");
+        assert_eq!(Quantity::parse("150m").unwrap().to_string(), "150m");
+        assert_eq!(Quantity::parse("2").unwrap().to_string(), "2");
+    }
+}

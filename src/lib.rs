@@ -18,5 +18,9 @@
 
 #![warn(missing_docs)]
 
+pub mod cli;
+pub mod controllers;
+pub mod engine;
 pub mod model;
+pub mod scenario;
 pub mod time;

@@ -159,8 +159,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "m" => 60_000.0,
             "h" => 3_600_000.0,
             "d" => 86_400_000.0,
-            "" => return Err(format!("bad duration {text:?}: missing unit (ms, s, m, h or d)")),
-            other => return Err(format!("bad duration {text:?}: unknown unit {other:?} (use ms, s, m, h or d)")),
+            "" => {
+                return Err(format!("bad duration {text:?}: missing unit (ms, s, m, h or d)"));
+            }
+            other => {
+                return Err(format!("bad duration {text:?}: unknown unit {other:?} (use ms, s, m, h or d)"));
+            }
         };
         total_ms += number * factor;
     }
@@ -176,7 +180,9 @@ mod tests {
 
     #[test]
     fn durations_round_trip_through_text() {
-        for (text, ms) in [("300s", 300_000), ("1h30m", 5_400_000), ("1.5s", 1500), ("2d", 172_800_000), ("250ms", 250)] {
+        for (text, ms) in
+            [("300s", 300_000), ("1h30m", 5_400_000), ("1.5s", 1500), ("2d", 172_800_000), ("250ms", 250)]
+        {
             assert_eq!(parse_duration(text).unwrap(), Duration::from_millis(ms), "{text}");
         }
         assert_eq!(format_duration(Duration::from_secs(5400)), "1h30m");

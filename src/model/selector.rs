@@ -24,8 +24,12 @@ impl NodeSelectorRequirement {
             "Exists" => value.is_some(),
             "DoesNotExist" => value.is_none(),
             "Gt" | "Lt" => {
-                let (Some(v), [bound]) = (value, self.values.as_slice()) else { return false };
-                let (Ok(v), Ok(bound)) = (v.parse::<i64>(), bound.parse::<i64>()) else { return false };
+                let (Some(v), [bound]) = (value, self.values.as_slice()) else {
+                    return false;
+                };
+                let (Ok(v), Ok(bound)) = (v.parse::<i64>(), bound.parse::<i64>()) else {
+                    return false;
+                };
                 if self.operator == "Gt" { v > bound } else { v < bound }
             }
             _ => false,
@@ -134,12 +138,19 @@ mod tests {
     }
 
     fn req(key: &str, op: &str, values: &[&str]) -> NodeSelectorRequirement {
-        NodeSelectorRequirement { key: key.into(), operator: op.into(), values: values.iter().map(|s| s.to_string()).collect() }
+        NodeSelectorRequirement {
+            key: key.into(),
+            operator: op.into(),
+            values: values.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     #[test]
     fn not_in_holds_for_a_missing_label() {
-        let term = NodeSelectorTerm { match_expressions: vec![req("pool", "NotIn", &["gpu"])], ..Default::default() };
+        let term = NodeSelectorTerm {
+            match_expressions: vec![req("pool", "NotIn", &["gpu"])],
+            ..Default::default()
+        };
         assert!(term.matches("n", &labels(&[])));
         assert!(!term.matches("n", &labels(&[("pool", "gpu")])));
     }
@@ -151,14 +162,18 @@ mod tests {
 
     #[test]
     fn match_fields_know_only_the_node_name() {
-        let term = NodeSelectorTerm { match_fields: vec![req("metadata.name", "In", &["n1"])], ..Default::default() };
+        let term = NodeSelectorTerm {
+            match_fields: vec![req("metadata.name", "In", &["n1"])],
+            ..Default::default()
+        };
         assert!(term.matches("n1", &labels(&[])));
         assert!(!term.matches("n2", &labels(&[])));
     }
 
     #[test]
     fn gt_compares_integers() {
-        let term = NodeSelectorTerm { match_expressions: vec![req("cores", "Gt", &["4"])], ..Default::default() };
+        let term =
+            NodeSelectorTerm { match_expressions: vec![req("cores", "Gt", &["4"])], ..Default::default() };
         assert!(term.matches("n", &labels(&[("cores", "8")])));
         assert!(!term.matches("n", &labels(&[("cores", "4")])));
     }

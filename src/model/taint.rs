@@ -33,10 +33,9 @@ impl TaintEffect {
 impl TryFrom<String> for TaintEffect {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        TaintEffect::ALL
-            .into_iter()
-            .find(|e| e.as_str() == s)
-            .ok_or_else(|| format!("unknown taint effect {s:?} (expected NoSchedule, PreferNoSchedule or NoExecute)"))
+        TaintEffect::ALL.into_iter().find(|e| e.as_str() == s).ok_or_else(|| {
+            format!("unknown taint effect {s:?} (expected NoSchedule, PreferNoSchedule or NoExecute)")
+        })
     }
 }
 

@@ -1,0 +1,1 @@
+//! kube-scheduler's default profile, as far as the modeled fields go.

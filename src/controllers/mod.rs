@@ -4,4 +4,8 @@
 //! the API view and return decisions; the engine applies those decisions to the world. The
 //! conformance evaluators call the same code.
 
+pub mod admission;
+pub mod daemonset;
+pub mod node_lifecycle;
 pub mod scheduler;
+pub mod taint_eviction;

@@ -21,6 +21,7 @@
 pub mod cli;
 pub mod controllers;
 pub mod engine;
+pub mod measures;
 pub mod model;
 pub mod scenario;
 pub mod time;

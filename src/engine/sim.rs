@@ -1,0 +1,851 @@
+//! One simulation run: a scenario with one agent's tolerations replaced by one policy.
+//!
+//! Controllers react with zero latency: at the instant the event that triggers them is
+//! processed. The upstream delays that matter (node-monitor period and grace, tolerations, the
+//! zone rate limiter, start-up and shutdown of containers) are modeled explicitly.
+
+use super::queue::EventQueue;
+use super::rng::{SimRng, derive_seed, seeded};
+use super::world::{Node, NodeId, Phase, Pod, PodId, WorkloadId};
+use crate::controllers::admission::DefaultTolerationSeconds;
+use crate::controllers::daemonset::{self, DaemonPodState, TemplateView};
+use crate::controllers::node_lifecycle::{
+    self, ConditionStatus, NodeConditions, RateFlags, ZoneLimiter, ZoneState, reconcile_no_schedule_taints,
+};
+use crate::controllers::scheduler::{NodeView, PodView, Scheduler};
+use crate::controllers::taint_eviction::{Action, TaintEvictionController};
+use crate::measures::{AgentCounters, BlindSpotTracker, RunOutput, Sample};
+use crate::model::keys::{NOT_READY, UNREACHABLE};
+use crate::model::taint;
+use crate::model::{Taint, TaintEffect, Toleration};
+use crate::scenario::{Policy, Scenario, TimelineAction, Workload, WorkloadKind};
+use crate::time::SimTime;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::Duration;
+
+use crate::measures::SAMPLE_INTERVAL;
+
+/// Default non-zero requests the scheduler's scoring assumes for a pod without one.
+const DEFAULT_CPU_MILLI: i64 = 100;
+const DEFAULT_MEMORY_MILLI: i64 = 200 * 1024 * 1024 * 1000;
+
+#[derive(Clone, Copy, Debug)]
+enum Ev {
+    Timeline(usize),
+    MonitorPass,
+    NoExecuteQueue,
+    ScheduleCycle,
+    PodStart { pod: PodId, epoch: u32 },
+    PodGone { pod: PodId },
+    TaintEvictionDue { pod: PodId },
+    OrphanGc { node: NodeId },
+    Sample,
+}
+
+/// The tolerations pods of `workload` end up with: the DaemonSet controller's additions for
+/// DaemonSets, then DefaultTolerationSeconds when enabled.
+pub fn effective_tolerations(workload: &Workload, scenario: &Scenario) -> Vec<Toleration> {
+    let t = &workload.template;
+    let base = match workload.kind {
+        WorkloadKind::DaemonSet => daemonset::daemon_pod_tolerations(&t.tolerations, t.host_network),
+        _ => t.tolerations.clone(),
+    };
+    let s = &scenario.settings;
+    if s.default_toleration_seconds_enabled {
+        DefaultTolerationSeconds {
+            not_ready_seconds: s.default_not_ready_toleration_seconds,
+            unreachable_seconds: s.default_unreachable_toleration_seconds,
+        }
+        .admit(&base)
+    } else {
+        base
+    }
+}
+
+/// The agent workload with its tolerations replaced by `policy`.
+pub fn apply_policy(agent: &Workload, policy: &Policy) -> Workload {
+    let mut w = agent.clone();
+    w.template.tolerations = policy.tolerations.clone();
+    w
+}
+
+struct WorkloadRt {
+    def: Workload,
+    effective: Vec<Toleration>,
+    pods: Vec<PodId>,
+    next_ordinal: u32,
+}
+
+/// A single run in progress.
+pub struct Simulation<'a> {
+    sc: &'a Scenario,
+    now: SimTime,
+    horizon: SimTime,
+    queue: EventQueue<Ev>,
+    rng: SimRng,
+    nodes: Vec<Node>,
+    node_index: BTreeMap<String, NodeId>,
+    pods: Vec<Pod>,
+    workloads: Vec<WorkloadRt>,
+    is_business: Vec<bool>,
+    scheduler: Scheduler,
+    taint_eviction: TaintEvictionController<PodId>,
+    zone_states: BTreeMap<String, ZoneState>,
+    limiters: BTreeMap<String, ZoneLimiter>,
+    no_execute_queue: BTreeMap<String, VecDeque<NodeId>>,
+    queue_wakeup: Option<SimTime>,
+    pending: BTreeSet<PodId>,
+    cycle_queued: bool,
+    cluster_changed: bool,
+    truth_changed: bool,
+    settling: bool,
+    tracker: BlindSpotTracker,
+    samples: Vec<Sample>,
+    counters: AgentCounters,
+    agent: WorkloadId,
+    events: u64,
+}
+
+impl<'a> Simulation<'a> {
+    /// Prepares a run of `scenario` where agent number `agent_index` carries `policy`.
+    pub fn new(scenario: &'a Scenario, agent_index: usize, policy: &Policy) -> Simulation<'a> {
+        let mut workloads = Vec::new();
+        let mut is_business = Vec::new();
+        for w in &scenario.workloads {
+            workloads.push(w.clone());
+            is_business.push(true);
+        }
+        let agent = workloads.len() + agent_index;
+        for (i, a) in scenario.agents.iter().enumerate() {
+            workloads.push(if i == agent_index { apply_policy(a, policy) } else { a.clone() });
+            is_business.push(false);
+        }
+        let workloads: Vec<WorkloadRt> = workloads
+            .into_iter()
+            .map(|def| WorkloadRt { effective: effective_tolerations(&def, scenario), def, pods: Vec::new(), next_ordinal: 0 })
+            .collect();
+        let (daemon_set, desired) = match workloads[agent].def.kind {
+            WorkloadKind::Deployment { replicas } => (false, replicas),
+            _ => (true, 0),
+        };
+        let seed = derive_seed(scenario.seed, &format!("{}/{}", workloads[agent].def.name, policy.name));
+        let mut nodes = Vec::new();
+        let mut node_index = BTreeMap::new();
+        for def in &scenario.nodes {
+            node_index.insert(def.name.clone(), nodes.len());
+            nodes.push(Node::new(def.clone(), SimTime::ZERO));
+        }
+        Simulation {
+            sc: scenario,
+            now: SimTime::ZERO,
+            horizon: SimTime::from_duration(scenario.horizon),
+            queue: EventQueue::new(),
+            rng: seeded(seed),
+            nodes,
+            node_index,
+            pods: Vec::new(),
+            workloads,
+            is_business,
+            scheduler: Scheduler::new(scenario.settings.percentage_of_nodes_to_score),
+            taint_eviction: TaintEvictionController::new(),
+            zone_states: BTreeMap::new(),
+            limiters: BTreeMap::new(),
+            no_execute_queue: BTreeMap::new(),
+            queue_wakeup: None,
+            pending: BTreeSet::new(),
+            cycle_queued: false,
+            cluster_changed: false,
+            truth_changed: false,
+            settling: true,
+            tracker: BlindSpotTracker::new(agent, daemon_set, desired),
+            samples: Vec::new(),
+            counters: AgentCounters::default(),
+            agent,
+            events: 0,
+        }
+    }
+
+    /// Runs to the horizon and returns the results.
+    pub fn run(mut self, policy_name: &str) -> RunOutput {
+        self.start();
+        while let Some(at) = self.queue.peek_time() {
+            if at > self.horizon {
+                break;
+            }
+            let (at, ev) = self.queue.pop().expect("peeked an event");
+            self.now = at;
+            self.events += 1;
+            self.handle(ev);
+            if self.truth_changed {
+                self.truth_changed = false;
+                self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
+            }
+        }
+        let agent = &self.workloads[self.agent];
+        RunOutput {
+            agent: agent.def.name.clone(),
+            agent_kind: agent.def.kind.label(),
+            policy: policy_name.to_string(),
+            effective_tolerations: agent.effective.clone(),
+            blind_spots: self.tracker.finish(self.horizon),
+            counters: self.counters,
+            samples: self.samples,
+            events: self.events,
+        }
+    }
+
+    fn start(&mut self) {
+        // Timeline first, so that at equal instants scripted changes precede controller passes.
+        for (i, e) in self.sc.timeline.iter().enumerate() {
+            self.queue.push(e.at, Ev::Timeline(i));
+        }
+        // The cluster starts settled: every initial pod is placed and running at time zero.
+        for w in 0..self.workloads.len() {
+            match self.workloads[w].def.kind.clone() {
+                WorkloadKind::Deployment { replicas } => {
+                    for _ in 0..replicas {
+                        self.create_pod(w, None);
+                    }
+                }
+                WorkloadKind::Pod { count, node_name } => {
+                    for _ in 0..count {
+                        let p = self.create_pod(w, None);
+                        if let Some(n) = node_name.as_ref().and_then(|n| self.node_index.get(n).copied()) {
+                            self.pending.remove(&p);
+                            self.bind(p, n);
+                        }
+                    }
+                }
+                WorkloadKind::DaemonSet => {}
+            }
+        }
+        for n in 0..self.nodes.len() {
+            self.daemonset_sync_node(n);
+        }
+        self.schedule_cycle();
+        self.settling = false;
+        self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
+        self.queue.push(SimTime::ZERO, Ev::MonitorPass);
+        self.queue.push(SimTime::ZERO, Ev::Sample);
+    }
+
+    fn handle(&mut self, ev: Ev) {
+        match ev {
+            Ev::Timeline(i) => self.timeline(i),
+            Ev::MonitorPass => {
+                self.monitor_pass();
+                self.queue.push(self.now + self.sc.settings.node_monitor_period, Ev::MonitorPass);
+            }
+            Ev::NoExecuteQueue => {
+                self.queue_wakeup = None;
+                self.process_no_execute_queue();
+            }
+            Ev::ScheduleCycle => {
+                self.cycle_queued = false;
+                self.schedule_cycle();
+            }
+            Ev::PodStart { pod, epoch } => self.pod_start(pod, epoch),
+            Ev::PodGone { pod } => {
+                // Only a live kubelet can confirm that the containers stopped.
+                if self.pods[pod].node.is_none_or(|n| self.nodes[n].up && !self.nodes[n].deleted) {
+                    self.pod_gone(pod);
+                }
+            }
+            Ev::TaintEvictionDue { pod } => {
+                if self.taint_eviction.fire(self.now, &pod) {
+                    self.count_taint_eviction(pod);
+                    self.delete_pod(pod);
+                }
+            }
+            Ev::OrphanGc { node } => self.orphan_gc(node),
+            Ev::Sample => {
+                self.samples.push(self.tracker.current(self.now));
+                self.queue.push(self.now + SAMPLE_INTERVAL, Ev::Sample);
+            }
+        }
+    }
+
+    // ----- timeline ---------------------------------------------------------------------
+
+    fn timeline(&mut self, i: usize) {
+        let action = self.sc.timeline[i].action.clone();
+        if let TimelineAction::AddNode(def) = &action {
+            let id = self.nodes.len();
+            self.node_index.insert(def.name.clone(), id);
+            self.nodes.push(Node::new(def.clone(), self.now));
+            self.truth_changed = true;
+            self.node_api_changed(id);
+            return;
+        }
+        let Some(&n) = self.node_index.get(action.node()) else { return };
+        if self.nodes[n].deleted {
+            return;
+        }
+        match action {
+            TimelineAction::AddTaint { taint, .. } => {
+                if taint::add_or_update(&mut self.nodes[n].taints, taint) {
+                    self.node_api_changed(n);
+                }
+            }
+            TimelineAction::RemoveTaint { key, effect, .. } => {
+                if taint::remove(&mut self.nodes[n].taints, &key, effect) {
+                    self.node_api_changed(n);
+                }
+            }
+            TimelineAction::Cordon { .. } | TimelineAction::Uncordon { .. } => {
+                self.nodes[n].unschedulable = matches!(action, TimelineAction::Cordon { .. });
+                self.reconcile_condition_taints(n);
+                self.node_api_changed(n);
+            }
+            TimelineAction::NodeSilent { .. } => {
+                let node = &mut self.nodes[n];
+                if node.up {
+                    node.up = false;
+                    node.last_heartbeat = self.now;
+                    self.node_unusable(n);
+                }
+            }
+            TimelineAction::NodeBack { .. } => {
+                if !self.nodes[n].up {
+                    let node = &mut self.nodes[n];
+                    node.up = true;
+                    node.kubelet_ready = true;
+                    node.last_heartbeat = self.now;
+                    node.conditions = NodeConditions::healthy();
+                    self.reconcile_condition_taints(n);
+                    self.node_api_changed(n);
+                    self.node_usable(n);
+                }
+            }
+            TimelineAction::KubeletNotReady { .. } => {
+                let node = &mut self.nodes[n];
+                let was_usable = node.usable();
+                node.kubelet_ready = false;
+                if node.up {
+                    node.conditions.ready = ConditionStatus::False;
+                    self.reconcile_condition_taints(n);
+                    self.node_api_changed(n);
+                }
+                if was_usable {
+                    self.node_unusable(n);
+                }
+            }
+            TimelineAction::KubeletReady { .. } => {
+                let node = &mut self.nodes[n];
+                let was_usable = node.usable();
+                node.kubelet_ready = true;
+                if node.up {
+                    node.conditions.ready = ConditionStatus::True;
+                    self.reconcile_condition_taints(n);
+                    self.node_api_changed(n);
+                    if !was_usable {
+                        self.node_usable(n);
+                    }
+                }
+            }
+            TimelineAction::RemoveNode { .. } => {
+                self.nodes[n].deleted = true;
+                for q in self.no_execute_queue.values_mut() {
+                    q.retain(|&x| x != n);
+                }
+                self.node_unusable(n);
+                self.queue.push(self.now + self.sc.settings.orphan_pod_gc_delay, Ev::OrphanGc { node: n });
+                self.cluster_changed = true;
+                self.queue_cycle();
+            }
+            TimelineAction::AddNode(_) => unreachable!("handled above"),
+        }
+    }
+
+    // ----- node lifecycle ---------------------------------------------------------------
+
+    fn reconcile_condition_taints(&mut self, n: NodeId) -> bool {
+        let node = &mut self.nodes[n];
+        reconcile_no_schedule_taints(&mut node.taints, &node.conditions, node.unschedulable)
+    }
+
+    /// Something in the node's API object changed: taints, conditions, spec.
+    fn node_api_changed(&mut self, n: NodeId) {
+        self.taint_eviction_node(n);
+        self.daemonset_sync_node(n);
+        self.cluster_changed = true;
+        self.queue_cycle();
+    }
+
+    fn monitor_pass(&mut self) {
+        let s = &self.sc.settings;
+        let (period, grace) = (s.node_monitor_period, s.node_monitor_grace_period);
+        // Health: silent nodes turn Unknown once the grace period has run out.
+        for n in 0..self.nodes.len() {
+            let node = &self.nodes[n];
+            if node.deleted || node.up || node.conditions.ready == ConditionStatus::Unknown {
+                continue;
+            }
+            if self.now >= node_lifecycle::ready_unknown_at(node.last_heartbeat, period, grace) {
+                self.nodes[n].conditions.mark_unknown();
+                self.reconcile_condition_taints(n);
+                self.node_api_changed(n);
+            }
+        }
+        self.handle_disruption();
+    }
+
+    fn handle_disruption(&mut self) {
+        let s = &self.sc.settings;
+        let flags = RateFlags {
+            node_eviction_rate: s.node_eviction_rate,
+            secondary_node_eviction_rate: s.secondary_node_eviction_rate,
+            large_cluster_size_threshold: s.large_cluster_size_threshold,
+        };
+        let mut counts: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        for node in self.nodes.iter().filter(|n| !n.deleted) {
+            let e = counts.entry(node.zone.clone()).or_default();
+            if node.conditions.ready == ConditionStatus::True {
+                e.0 += 1;
+            } else {
+                e.1 += 1;
+            }
+        }
+        let states: BTreeMap<String, ZoneState> = counts
+            .iter()
+            .map(|(z, &(r, nr))| (z.clone(), node_lifecycle::zone_state(r, nr, s.unhealthy_zone_threshold)))
+            .collect();
+        let all_full = !states.is_empty() && states.values().all(|st| *st == ZoneState::FullDisruption);
+        for (zone, state) in &states {
+            let size = counts[zone].0 + counts[zone].1;
+            let (rate, _) = node_lifecycle::zone_no_execute_rate(*state, size, all_full, &flags);
+            let changed = self.zone_states.get(zone) != Some(state);
+            let limiter = self.limiters.get(zone);
+            if changed || limiter.is_none_or(|l| l.rate() != rate) {
+                self.limiters.insert(zone.clone(), ZoneLimiter::new(rate, self.now));
+            }
+        }
+        self.zone_states = states;
+        if all_full {
+            // Every zone fully disrupted: strip the NoExecute condition taints, add none.
+            for n in 0..self.nodes.len() {
+                let t = &mut self.nodes[n].taints;
+                let a = taint::remove(t, NOT_READY, TaintEffect::NoExecute);
+                let b = taint::remove(t, UNREACHABLE, TaintEffect::NoExecute);
+                self.nodes[n].queued_for_no_execute = false;
+                if a || b {
+                    self.node_api_changed(n);
+                }
+            }
+            self.no_execute_queue.clear();
+            return;
+        }
+        for n in 0..self.nodes.len() {
+            if !self.nodes[n].deleted {
+                self.process_taint_based_eviction(n);
+            }
+        }
+        self.process_no_execute_queue();
+    }
+
+    fn has_no_execute(&self, n: NodeId, key: &str) -> bool {
+        self.nodes[n].taints.iter().any(|t| t.key == key && t.effect == TaintEffect::NoExecute)
+    }
+
+    fn process_taint_based_eviction(&mut self, n: NodeId) {
+        match node_lifecycle::wanted_no_execute_key(self.nodes[n].conditions.ready) {
+            None => {
+                let node = &mut self.nodes[n];
+                let a = taint::remove(&mut node.taints, NOT_READY, TaintEffect::NoExecute);
+                let b = taint::remove(&mut node.taints, UNREACHABLE, TaintEffect::NoExecute);
+                if node.queued_for_no_execute {
+                    node.queued_for_no_execute = false;
+                    if let Some(q) = self.no_execute_queue.get_mut(&node.zone) {
+                        q.retain(|&x| x != n);
+                    }
+                }
+                if a || b {
+                    self.node_api_changed(n);
+                }
+            }
+            Some(key) => {
+                if self.has_no_execute(n, key) {
+                    return;
+                }
+                let opposite = node_lifecycle::opposite_key(key);
+                if self.has_no_execute(n, opposite) {
+                    let t = &mut self.nodes[n].taints;
+                    taint::remove(t, opposite, TaintEffect::NoExecute);
+                    t.push(Taint::new(key, TaintEffect::NoExecute));
+                    self.node_api_changed(n);
+                } else if !self.nodes[n].queued_for_no_execute {
+                    self.nodes[n].queued_for_no_execute = true;
+                    let zone = self.nodes[n].zone.clone();
+                    self.no_execute_queue.entry(zone).or_default().push_back(n);
+                }
+            }
+        }
+    }
+
+    fn process_no_execute_queue(&mut self) {
+        let zones: Vec<String> = self.no_execute_queue.keys().cloned().collect();
+        let mut wake: Option<SimTime> = None;
+        for zone in zones {
+            loop {
+                let Some(&n) = self.no_execute_queue.get(&zone).and_then(|q| q.front()) else { break };
+                let wanted = node_lifecycle::wanted_no_execute_key(self.nodes[n].conditions.ready);
+                let Some(key) = wanted.filter(|_| !self.nodes[n].deleted) else {
+                    self.no_execute_queue.get_mut(&zone).map(VecDeque::pop_front);
+                    self.nodes[n].queued_for_no_execute = false;
+                    continue;
+                };
+                let now = self.now;
+                let limiter = self.limiters.entry(zone.clone()).or_insert_with(|| ZoneLimiter::new(0.1, now));
+                if !limiter.try_take(now) {
+                    if let Some(at) = limiter.next_token_at(now) {
+                        wake = Some(wake.map_or(at, |w| w.min(at)));
+                    }
+                    break;
+                }
+                self.no_execute_queue.get_mut(&zone).map(VecDeque::pop_front);
+                self.nodes[n].queued_for_no_execute = false;
+                let t = &mut self.nodes[n].taints;
+                taint::remove(t, node_lifecycle::opposite_key(key), TaintEffect::NoExecute);
+                if !t.iter().any(|x| x.key == key && x.effect == TaintEffect::NoExecute) {
+                    t.push(Taint::new(key, TaintEffect::NoExecute));
+                }
+                self.node_api_changed(n);
+            }
+        }
+        if let Some(at) = wake {
+            if self.queue_wakeup.is_none_or(|w| at < w) {
+                self.queue_wakeup = Some(at);
+                self.queue.push(at, Ev::NoExecuteQueue);
+            }
+        }
+    }
+
+    // ----- taint eviction ---------------------------------------------------------------
+
+    fn taint_eviction_node(&mut self, n: NodeId) {
+        let pods: Vec<PodId> = self.nodes[n].pods.iter().copied().collect();
+        for p in pods {
+            self.taint_eviction_pod(p);
+        }
+    }
+
+    fn taint_eviction_pod(&mut self, p: PodId) {
+        let pod = &self.pods[p];
+        let Some(n) = pod.node else { return };
+        if pod.gone || pod.deletion.is_some() {
+            return;
+        }
+        match self.taint_eviction.process(self.now, &p, &self.nodes[n].taints, &pod.tolerations) {
+            Action::None | Action::Cancelled => {}
+            Action::ScheduleAt(at) => self.queue.push(at, Ev::TaintEvictionDue { pod: p }),
+            Action::DeleteNow => {
+                self.count_taint_eviction(p);
+                self.delete_pod(p);
+            }
+        }
+    }
+
+    fn count_taint_eviction(&mut self, p: PodId) {
+        if self.pods[p].workload == self.agent {
+            self.counters.taint_evictions += 1;
+        }
+    }
+
+    // ----- pods -------------------------------------------------------------------------
+
+    fn create_pod(&mut self, w: WorkloadId, daemon_node: Option<NodeId>) -> PodId {
+        let id = self.pods.len();
+        let wl = &mut self.workloads[w];
+        wl.next_ordinal += 1;
+        let name = match daemon_node {
+            Some(n) => format!("{}-{}", wl.def.name, self.nodes[n].name()),
+            None => format!("{}-{}", wl.def.name, wl.next_ordinal),
+        };
+        let affinity = match daemon_node {
+            Some(n) => Some(daemonset::pinned_affinity(wl.def.template.affinity.as_ref(), self.nodes[n].name())),
+            None => wl.def.template.affinity.clone(),
+        };
+        self.pods.push(Pod {
+            name,
+            workload: w,
+            tolerations: wl.effective.clone(),
+            affinity,
+            daemon_node,
+            created: self.now,
+            node: None,
+            phase: Phase::Pending,
+            deletion: None,
+            gone: false,
+            unschedulable: false,
+            running: false,
+            start_epoch: 0,
+        });
+        wl.pods.push(id);
+        self.tracker.pod_created(id, w);
+        if w == self.agent {
+            self.counters.pods_created += 1;
+        }
+        self.pending.insert(id);
+        self.queue_cycle();
+        self.truth_changed = true;
+        id
+    }
+
+    fn queue_cycle(&mut self) {
+        if !self.cycle_queued && !self.settling {
+            self.cycle_queued = true;
+            self.queue.push(self.now, Ev::ScheduleCycle);
+        }
+    }
+
+    fn schedule_cycle(&mut self) {
+        if self.cluster_changed {
+            self.cluster_changed = false;
+            for &p in &self.pending {
+                self.pods[p].unschedulable = false;
+            }
+        }
+        let mut order: Vec<PodId> =
+            self.pending.iter().copied().filter(|&p| !self.pods[p].unschedulable).collect();
+        order.sort_by_key(|&p| {
+            let pod = &self.pods[p];
+            (std::cmp::Reverse(self.workloads[pod.workload].def.template.priority), pod.created, p)
+        });
+        for p in order {
+            match self.try_schedule(p) {
+                Some(n) => {
+                    self.pending.remove(&p);
+                    self.bind(p, n);
+                }
+                None => {
+                    self.pods[p].unschedulable = true;
+                    if self.pods[p].workload == self.agent {
+                        self.counters.scheduling_failures += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn try_schedule(&mut self, p: PodId) -> Option<NodeId> {
+        let pod = &self.pods[p];
+        let tpl = &self.workloads[pod.workload].def.template;
+        let view = PodView {
+            tolerations: &pod.tolerations,
+            requests: &tpl.requests,
+            node_selector: &tpl.node_selector,
+            affinity: pod.affinity.as_ref(),
+        };
+        let ids: Vec<NodeId> = (0..self.nodes.len()).filter(|&n| !self.nodes[n].deleted).collect();
+        let views: Vec<NodeView> = ids
+            .iter()
+            .map(|&n| {
+                let node = &self.nodes[n];
+                NodeView {
+                    name: node.name(),
+                    labels: &node.def.labels,
+                    taints: &node.taints,
+                    unschedulable: node.unschedulable,
+                    allocatable: &node.def.allocatable,
+                    requested: &node.requested,
+                    pod_count: node.pods.len() as u32,
+                    nonzero_cpu_milli: node.nonzero_cpu_milli,
+                    nonzero_memory_milli: node.nonzero_memory_milli,
+                }
+            })
+            .collect();
+        self.scheduler.schedule(&view, &views, &mut self.rng).ok().map(|i| ids[i])
+    }
+
+    fn nonzero_requests(&self, p: PodId) -> (i64, i64) {
+        let r = &self.workloads[self.pods[p].workload].def.template.requests;
+        let cpu = r.0.get("cpu").map_or(DEFAULT_CPU_MILLI, |q| q.milli());
+        let mem = r.0.get("memory").map_or(DEFAULT_MEMORY_MILLI, |q| q.milli());
+        (cpu, mem)
+    }
+
+    fn bind(&mut self, p: PodId, n: NodeId) {
+        let (cpu, mem) = self.nonzero_requests(p);
+        let requests = self.workloads[self.pods[p].workload].def.template.requests.clone();
+        let node = &mut self.nodes[n];
+        node.pods.insert(p);
+        node.requested.add(&requests);
+        node.nonzero_cpu_milli += cpu;
+        node.nonzero_memory_milli += mem;
+        self.pods[p].node = Some(n);
+        self.truth_changed = true;
+        if self.nodes[n].usable() {
+            if self.settling {
+                self.pods[p].running = true;
+                self.pods[p].phase = Phase::Running;
+            } else {
+                let epoch = self.pods[p].start_epoch;
+                self.queue.push(self.now + self.sc.settings.pod_start_delay, Ev::PodStart { pod: p, epoch });
+            }
+        }
+        self.taint_eviction_pod(p);
+    }
+
+    fn pod_start(&mut self, p: PodId, epoch: u32) {
+        let pod = &self.pods[p];
+        if pod.start_epoch != epoch || pod.gone || pod.deletion.is_some() || pod.running {
+            return;
+        }
+        let Some(n) = pod.node else { return };
+        if self.nodes[n].usable() {
+            let pod = &mut self.pods[p];
+            pod.running = true;
+            pod.phase = Phase::Running;
+            self.truth_changed = true;
+        }
+    }
+
+    fn node_unusable(&mut self, n: NodeId) {
+        let pods: Vec<PodId> = self.nodes[n].pods.iter().copied().collect();
+        for p in pods {
+            let pod = &mut self.pods[p];
+            pod.running = false;
+            pod.start_epoch += 1;
+        }
+        self.truth_changed = true;
+    }
+
+    fn node_usable(&mut self, n: NodeId) {
+        let pods: Vec<PodId> = self.nodes[n].pods.iter().copied().collect();
+        for p in pods {
+            if self.pods[p].deletion.is_some() {
+                self.queue.push(self.now + self.stop_delay(p), Ev::PodGone { pod: p });
+            } else {
+                let epoch = self.pods[p].start_epoch;
+                self.queue.push(self.now + self.sc.settings.pod_start_delay, Ev::PodStart { pod: p, epoch });
+            }
+        }
+        self.truth_changed = true;
+    }
+
+    fn stop_delay(&self, p: PodId) -> Duration {
+        let tgp = self.workloads[self.pods[p].workload].def.template.termination_grace_period;
+        self.sc.settings.pod_stop_delay.min(tgp)
+    }
+
+    /// An API DELETE with the pod's own grace period.
+    fn delete_pod(&mut self, p: PodId) {
+        let pod = &mut self.pods[p];
+        if pod.gone || pod.deletion.is_some() {
+            return;
+        }
+        pod.deletion = Some(self.now);
+        pod.running = false;
+        self.truth_changed = true;
+        self.taint_eviction.forget(&p);
+        let w = pod.workload;
+        match pod.node {
+            None => {
+                self.pending.remove(&p);
+                self.pod_gone(p);
+            }
+            Some(n) => {
+                let node = &self.nodes[n];
+                if node.up && !node.deleted {
+                    self.queue.push(self.now + self.stop_delay(p), Ev::PodGone { pod: p });
+                }
+            }
+        }
+        self.replicaset_sync(w);
+    }
+
+    fn pod_gone(&mut self, p: PodId) {
+        if self.pods[p].gone {
+            return;
+        }
+        let (cpu, mem) = self.nonzero_requests(p);
+        let requests = self.workloads[self.pods[p].workload].def.template.requests.clone();
+        let pod = &mut self.pods[p];
+        pod.gone = true;
+        pod.running = false;
+        let w = pod.workload;
+        let node = pod.node;
+        self.taint_eviction.forget(&p);
+        self.truth_changed = true;
+        if let Some(n) = node {
+            let node = &mut self.nodes[n];
+            node.pods.remove(&p);
+            node.requested.sub(&requests);
+            node.nonzero_cpu_milli -= cpu;
+            node.nonzero_memory_milli -= mem;
+            self.cluster_changed = true;
+            self.queue_cycle();
+        }
+        let wl = &mut self.workloads[w];
+        wl.pods.retain(|&x| x != p);
+        if let Some(n) = self.pods[p].daemon_node {
+            self.daemonset_sync_node(n);
+        }
+    }
+
+    fn orphan_gc(&mut self, n: NodeId) {
+        let pods: Vec<PodId> = self.nodes[n].pods.iter().copied().collect();
+        for p in pods {
+            if self.pods[p].workload == self.agent {
+                self.counters.garbage_collected += 1;
+            }
+            self.delete_pod(p);
+            self.pod_gone(p);
+        }
+    }
+
+    // ----- workload controllers ---------------------------------------------------------
+
+    fn replicaset_sync(&mut self, w: WorkloadId) {
+        let WorkloadKind::Deployment { replicas } = self.workloads[w].def.kind else { return };
+        let active = self.workloads[w].pods.iter().filter(|&&p| self.pods[p].active()).count() as u32;
+        for _ in active..replicas {
+            self.create_pod(w, None);
+        }
+    }
+
+    fn daemonset_sync_node(&mut self, n: NodeId) {
+        if self.nodes[n].deleted {
+            return;
+        }
+        for w in 0..self.workloads.len() {
+            if self.workloads[w].def.kind != WorkloadKind::DaemonSet {
+                continue;
+            }
+            let wl = &self.workloads[w];
+            let node = &self.nodes[n];
+            let view = TemplateView {
+                node_name: None,
+                node_selector: &wl.def.template.node_selector,
+                affinity: wl.def.template.affinity.as_ref(),
+                tolerations: &wl.effective,
+            };
+            let decision = daemonset::node_should_run(node.name(), &node.def.labels, &node.taints, &view);
+            let pods: Vec<PodId> =
+                wl.pods.iter().copied().filter(|&p| self.pods[p].daemon_node == Some(n) && !self.pods[p].gone).collect();
+            let states: Vec<DaemonPodState> = pods
+                .iter()
+                .map(|&p| {
+                    let pod = &self.pods[p];
+                    if pod.deletion.is_some() {
+                        DaemonPodState::Terminating
+                    } else if pod.phase == Phase::Failed {
+                        DaemonPodState::Failed
+                    } else {
+                        DaemonPodState::Active
+                    }
+                })
+                .collect();
+            let plan = daemonset::node_sync(decision, &states);
+            for i in plan.deletes {
+                if w == self.agent {
+                    self.counters.daemonset_deletions += 1;
+                }
+                self.delete_pod(pods[i]);
+            }
+            for _ in 0..plan.creates {
+                self.create_pod(w, Some(n));
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Monitoring blind spots of one agent workload.
+//!
+//! Definitions (all judged on the truth):
+//!
+//! * A pod **runs** from the moment its containers have started on a usable node (bound, node
+//!   up, kubelet ready, plus the start-up delay) until it stops: it is deleted (it stops
+//!   reporting at SIGTERM), its node goes down or NotReady, or its node object is deleted.
+//! * **Uncovered node** (DaemonSet agents): a node that is usable and runs at least one
+//!   business pod, but runs no pod of the agent. Measured in node-seconds; a gap is one
+//!   continuous uncovered spell of one node.
+//! * **Stranded agent** (both kinds): a pod of the agent that is bound to a node that is down,
+//!   NotReady or deleted, and not yet gone from the API. It holds its place (a Deployment does
+//!   not replace it) while reporting nothing. Measured in pod-seconds.
+//! * **Under-replicated** (Deployment agents): fewer running pods than desired replicas;
+//!   **no replica**: desired > 0 and none running. Measured in seconds.
+
+use super::intervals::{IntervalStats, IntervalTracker};
+use crate::engine::world::{Node, NodeId, Pod, PodId, WorkloadId};
+use crate::time::SimTime;
+use serde::Serialize;
+
+/// Blind-spot figures of one run for the agent under test.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct BlindSpots {
+    /// Uncovered node spells (DaemonSet agents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncovered_nodes: Option<IntervalStats>,
+    /// Agent pods bound to down, NotReady or deleted nodes.
+    pub stranded_agents: IntervalStats,
+    /// Spells with fewer running replicas than desired (Deployment agents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub under_replicated: Option<IntervalStats>,
+    /// Spells with no running replica (Deployment agents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_replica: Option<IntervalStats>,
+}
+
+/// One row of the time series.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Sample {
+    /// Sample instant.
+    #[serde(skip)]
+    pub at: SimTime,
+    /// Usable nodes.
+    pub nodes_usable: u32,
+    /// Usable nodes running business pods.
+    pub nodes_with_business_pods: u32,
+    /// Of those, nodes with no running agent pod.
+    pub nodes_uncovered: u32,
+    /// Running agent pods.
+    pub agent_running: u32,
+    /// Agent pods not bound to a node.
+    pub agent_pending: u32,
+    /// Agent pods bound to down, NotReady or deleted nodes.
+    pub agent_stranded: u32,
+}
+
+/// Follows one agent workload through a run.
+#[derive(Clone, Debug)]
+pub struct BlindSpotTracker {
+    agent: WorkloadId,
+    daemon_set: bool,
+    desired: u32,
+    agent_pods: Vec<PodId>,
+    uncovered: IntervalTracker<NodeId>,
+    stranded: IntervalTracker<PodId>,
+    under: IntervalTracker<()>,
+    none: IntervalTracker<()>,
+    last: Sample,
+}
+
+impl BlindSpotTracker {
+    /// A tracker for workload `agent`; `desired` is the replica count of a Deployment.
+    pub fn new(agent: WorkloadId, daemon_set: bool, desired: u32) -> BlindSpotTracker {
+        BlindSpotTracker {
+            agent,
+            daemon_set,
+            desired,
+            agent_pods: Vec::new(),
+            uncovered: IntervalTracker::default(),
+            stranded: IntervalTracker::default(),
+            under: IntervalTracker::default(),
+            none: IntervalTracker::default(),
+            last: Sample::default(),
+        }
+    }
+
+    /// The workload followed.
+    pub fn agent(&self) -> WorkloadId {
+        self.agent
+    }
+
+    /// Registers a newly created pod (any workload; only the agent's are kept).
+    pub fn pod_created(&mut self, pod: PodId, workload: WorkloadId) {
+        if workload == self.agent {
+            self.agent_pods.push(pod);
+        }
+    }
+
+    /// Re-reads the world at `now`, after something in the truth changed.
+    pub fn observe(&mut self, now: SimTime, nodes: &[Node], pods: &[Pod], is_business: &[bool]) {
+        let mut sample = Sample { at: now, ..Sample::default() };
+        for (id, node) in nodes.iter().enumerate() {
+            let usable = node.usable();
+            let mut business = false;
+            let mut agent = false;
+            if usable {
+                sample.nodes_usable += 1;
+                for &p in &node.pods {
+                    let pod = &pods[p];
+                    if pod.running {
+                        business |= is_business[pod.workload];
+                        agent |= pod.workload == self.agent;
+                    }
+                }
+            }
+            if business {
+                sample.nodes_with_business_pods += 1;
+                if !agent {
+                    sample.nodes_uncovered += 1;
+                }
+            }
+            if self.daemon_set {
+                self.uncovered.set(&id, business && !agent, now);
+            }
+        }
+        self.agent_pods.retain(|&p| !pods[p].gone || self.stranded.holds(&p));
+        for &p in &self.agent_pods {
+            let pod = &pods[p];
+            let stranded = !pod.gone && pod.node.is_some_and(|n| !nodes[n].usable());
+            self.stranded.set(&p, stranded, now);
+            sample.agent_running += u32::from(pod.running);
+            sample.agent_pending += u32::from(!pod.gone && pod.node.is_none());
+            sample.agent_stranded += u32::from(stranded);
+        }
+        self.agent_pods.retain(|&p| !pods[p].gone);
+        if !self.daemon_set {
+            self.under.set(&(), sample.agent_running < self.desired, now);
+            self.none.set(&(), self.desired > 0 && sample.agent_running == 0, now);
+        }
+        self.last = sample;
+    }
+
+    /// The figures as of the last observation (for the time series).
+    pub fn current(&self, at: SimTime) -> Sample {
+        Sample { at, ..self.last }
+    }
+
+    /// Closes the run at `end`.
+    pub fn finish(self, end: SimTime) -> BlindSpots {
+        BlindSpots {
+            uncovered_nodes: self.daemon_set.then(|| self.uncovered.finish(end)),
+            stranded_agents: self.stranded.finish(end),
+            under_replicated: (!self.daemon_set).then(|| self.under.finish(end)),
+            no_replica: (!self.daemon_set).then(|| self.none.finish(end)),
+        }
+    }
+}

@@ -87,6 +87,13 @@ impl Sub<SimTime> for SimTime {
     }
 }
 
+impl serde::Serialize for SimTime {
+    /// Serialized as seconds since the start of the run (a number, millisecond precision).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(self.as_secs_f64())
+    }
+}
+
 impl fmt::Display for SimTime {
     /// Formats as `[Nd]HH:MM:SS[.mmm]`, the way reports print instants.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

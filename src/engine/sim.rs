@@ -14,7 +14,9 @@ use crate::controllers::node_lifecycle::{
 };
 use crate::controllers::scheduler::{NodeView, PodView, Scheduler};
 use crate::controllers::taint_eviction::{Action, TaintEvictionController};
-use crate::measures::{AgentCounters, BlindSpotTracker, RunOutput, Sample};
+use crate::measures::{
+    AgentCounters, AgentEvent, AgentEventKind, BlindSpotTracker, DeletionCause, RunOutput, Sample,
+};
 use crate::model::keys::{NOT_READY, UNREACHABLE};
 use crate::model::taint;
 use crate::model::{Taint, TaintEffect, Toleration};
@@ -103,6 +105,7 @@ pub struct Simulation<'a> {
     samples: Vec<Sample>,
     counters: AgentCounters,
     agent: WorkloadId,
+    agent_log: Vec<AgentEvent>,
     events: u64,
 }
 
@@ -161,6 +164,7 @@ impl<'a> Simulation<'a> {
             samples: Vec::new(),
             counters: AgentCounters::default(),
             agent,
+            agent_log: Vec::new(),
             events: 0,
         }
     }
@@ -190,6 +194,7 @@ impl<'a> Simulation<'a> {
             blind_spots: self.tracker.finish(self.horizon),
             counters: self.counters,
             samples: self.samples,
+            agent_log: self.agent_log,
             events: self.events,
         }
     }
@@ -254,7 +259,7 @@ impl<'a> Simulation<'a> {
             Ev::TaintEvictionDue { pod } => {
                 if self.taint_eviction.fire(self.now, &pod) {
                     self.count_taint_eviction(pod);
-                    self.delete_pod(pod);
+                    self.delete_pod(pod, DeletionCause::TaintEviction);
                 }
             }
             Ev::OrphanGc { node } => self.orphan_gc(node),
@@ -540,7 +545,7 @@ impl<'a> Simulation<'a> {
             Action::ScheduleAt(at) => self.queue.push(at, Ev::TaintEvictionDue { pod: p }),
             Action::DeleteNow => {
                 self.count_taint_eviction(p);
-                self.delete_pod(p);
+                self.delete_pod(p, DeletionCause::TaintEviction);
             }
         }
     }
@@ -549,6 +554,15 @@ impl<'a> Simulation<'a> {
         if self.pods[p].workload == self.agent {
             self.counters.taint_evictions += 1;
         }
+    }
+
+    fn log(&mut self, p: PodId, what: AgentEventKind) {
+        let pod = &self.pods[p];
+        if pod.workload != self.agent {
+            return;
+        }
+        let node = pod.node.map(|n| self.nodes[n].name().to_string());
+        self.agent_log.push(AgentEvent { at: self.now, pod: pod.name.clone(), node, what });
     }
 
     // ----- pods -------------------------------------------------------------------------
@@ -588,6 +602,7 @@ impl<'a> Simulation<'a> {
         self.pending.insert(id);
         self.queue_cycle();
         self.truth_changed = true;
+        self.log(id, AgentEventKind::Created);
         id
     }
 
@@ -674,10 +689,12 @@ impl<'a> Simulation<'a> {
         node.nonzero_memory_milli += mem;
         self.pods[p].node = Some(n);
         self.truth_changed = true;
+        self.log(p, AgentEventKind::Bound);
         if self.nodes[n].usable() {
             if self.settling {
                 self.pods[p].running = true;
                 self.pods[p].phase = Phase::Running;
+                self.log(p, AgentEventKind::Started);
             } else {
                 let epoch = self.pods[p].start_epoch;
                 self.queue.push(self.now + self.sc.settings.pod_start_delay, Ev::PodStart { pod: p, epoch });
@@ -697,6 +714,7 @@ impl<'a> Simulation<'a> {
             pod.running = true;
             pod.phase = Phase::Running;
             self.truth_changed = true;
+            self.log(p, AgentEventKind::Started);
         }
     }
 
@@ -704,8 +722,12 @@ impl<'a> Simulation<'a> {
         let pods: Vec<PodId> = self.nodes[n].pods.iter().copied().collect();
         for p in pods {
             let pod = &mut self.pods[p];
+            let was_running = pod.running;
             pod.running = false;
             pod.start_epoch += 1;
+            if was_running {
+                self.log(p, AgentEventKind::Stopped);
+            }
         }
         self.truth_changed = true;
     }
@@ -729,14 +751,20 @@ impl<'a> Simulation<'a> {
     }
 
     /// An API DELETE with the pod's own grace period.
-    fn delete_pod(&mut self, p: PodId) {
+    fn delete_pod(&mut self, p: PodId, cause: DeletionCause) {
         let pod = &mut self.pods[p];
         if pod.gone || pod.deletion.is_some() {
             return;
         }
         pod.deletion = Some(self.now);
+        let was_running = pod.running;
         pod.running = false;
         self.truth_changed = true;
+        if was_running {
+            self.log(p, AgentEventKind::Stopped);
+        }
+        self.log(p, AgentEventKind::Deleted(cause));
+        let pod = &self.pods[p];
         self.taint_eviction.forget(&p);
         let w = pod.workload;
         match pod.node {
@@ -760,6 +788,7 @@ impl<'a> Simulation<'a> {
         }
         let (cpu, mem) = self.nonzero_requests(p);
         let requests = self.workloads[self.pods[p].workload].def.template.requests.clone();
+        self.log(p, AgentEventKind::Gone);
         let pod = &mut self.pods[p];
         pod.gone = true;
         pod.running = false;
@@ -789,7 +818,7 @@ impl<'a> Simulation<'a> {
             if self.pods[p].workload == self.agent {
                 self.counters.garbage_collected += 1;
             }
-            self.delete_pod(p);
+            self.delete_pod(p, DeletionCause::GarbageCollection);
             self.pod_gone(p);
         }
     }
@@ -841,7 +870,7 @@ impl<'a> Simulation<'a> {
                 if w == self.agent {
                     self.counters.daemonset_deletions += 1;
                 }
-                self.delete_pod(pods[i]);
+                self.delete_pod(pods[i], DeletionCause::DaemonSet);
             }
             for _ in 0..plan.creates {
                 self.create_pod(w, Some(n));

@@ -2,6 +2,7 @@
 
 use super::blind_spots::{BlindSpots, Sample};
 use crate::model::Toleration;
+use crate::time::SimTime;
 use serde::Serialize;
 use std::time::Duration;
 
@@ -40,8 +41,51 @@ pub struct RunOutput {
     pub counters: AgentCounters,
     /// Time series, one row per [`SAMPLE_INTERVAL`].
     pub samples: Vec<Sample>,
+    /// What happened to the agent's pods, in order.
+    pub agent_log: Vec<AgentEvent>,
     /// Events processed.
     pub events: u64,
+}
+
+/// Why a pod was deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DeletionCause {
+    /// The taint-eviction controller (untolerated or expired `NoExecute` taint).
+    TaintEviction,
+    /// Its DaemonSet controller (the node no longer qualifies).
+    DaemonSet,
+    /// The pod garbage collector (its node object was deleted).
+    GarbageCollection,
+}
+
+/// Something that happened to one agent pod.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum AgentEventKind {
+    /// The pod object was created (pending).
+    Created,
+    /// The scheduler bound it to a node.
+    Bound,
+    /// Its containers started.
+    Started,
+    /// Its containers stopped running (node down or NotReady, or deletion).
+    Stopped,
+    /// It received a deletion timestamp.
+    Deleted(DeletionCause),
+    /// The object is gone from the API.
+    Gone,
+}
+
+/// One entry of a run's agent log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AgentEvent {
+    /// When.
+    pub at: SimTime,
+    /// Pod name.
+    pub pod: String,
+    /// The node the pod is bound to, if any.
+    pub node: Option<String>,
+    /// What happened.
+    pub what: AgentEventKind,
 }
 
 /// Results for one agent workload.

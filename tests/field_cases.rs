@@ -1,0 +1,345 @@
+//! End-to-end runs of small scenarios whose outcome upstream semantics fix, including the field
+//! cases about NotReady, unreachable and tainted pools (B07, B08, B11, B12, B17 in the shared
+//! field-case list). Times are seconds from the start of the run; `t0` is on a node-monitor
+//! pass, so with v1.35 defaults a silent node is marked unreachable at `t0 + 55 s`.
+
+use std::time::Duration;
+use taintsim::engine::Simulation;
+use taintsim::measures::{AgentEvent, AgentEventKind, DeletionCause, RunOutput};
+use taintsim::scenario::{Scenario, load_str};
+use taintsim::time::SimTime;
+
+fn scenario(source: &str) -> Scenario {
+    load_str(source, "inline").unwrap_or_else(|e| panic!("test scenario does not load: {e}"))
+}
+
+/// Runs the scenario with `agent` carrying `policy`.
+fn run(sc: &Scenario, agent: &str, policy: &str) -> RunOutput {
+    let ai = sc.agents.iter().position(|a| a.name == agent).expect("agent exists");
+    let p = sc.policies.iter().find(|p| p.name == policy).expect("policy exists");
+    Simulation::new(sc, ai, p).run(&p.name)
+}
+
+fn secs(t: SimTime) -> f64 {
+    t.as_secs_f64()
+}
+
+fn events<'a>(out: &'a RunOutput, pred: impl Fn(&AgentEvent) -> bool + 'a) -> Vec<&'a AgentEvent> {
+    out.agent_log.iter().filter(|e| pred(e)).collect()
+}
+
+fn deletions(out: &RunOutput) -> Vec<(f64, String, DeletionCause)> {
+    out.agent_log
+        .iter()
+        .filter_map(|e| match e.what {
+            AgentEventKind::Deleted(c) => Some((secs(e.at), e.node.clone().unwrap_or_default(), c)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn bindings(out: &RunOutput) -> Vec<(f64, String)> {
+    events(out, |e| e.what == AgentEventKind::Bound)
+        .into_iter()
+        .map(|e| (secs(e.at), e.node.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// Three workers in one zone; `w2` and `w3` are half full, so a lone small pod lands on `w1`
+/// (LeastAllocated prefers the emptiest node).
+const WORKERS: &str = r#"
+    nodes: [
+        (name: "w1", zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),
+        (name: "w2", zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),
+        (name: "w3", zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),
+    ],
+    workloads: [
+        (name: "filler-w2", kind: Pod, node_name: "w2", requests: {"cpu": "2", "memory": "8Gi"}),
+        (name: "filler-w3", kind: Pod, node_name: "w3", requests: {"cpu": "2", "memory": "8Gi"}),
+    ],
+"#;
+
+const CLUSTER_AGENT_POLICIES: &str = r#"
+    agents: [
+        (name: "cluster-agent", kind: Deployment, replicas: 1,
+         requests: {"cpu": "25m", "memory": "80Mi"}, limits: {"cpu": "1500m", "memory": "1536Mi"}),
+    ],
+    policies: [
+        (name: "exists-pair", tolerations: [
+            (operator: "Exists", effect: "NoSchedule"), (operator: "Exists", effect: "NoExecute")]),
+        (name: "none", tolerations: []),
+        (name: "not-ready-60s", tolerations: [
+            (key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 60)]),
+    ],
+"#;
+
+fn cluster_agent_scenario(timeline: &str) -> Scenario {
+    scenario(&format!(
+        r#"(name: "cluster-agent", horizon: "1h", {WORKERS} {CLUSTER_AGENT_POLICIES} timeline: [{timeline}])"#
+    ))
+}
+
+// ----- the cluster agent (Deployment) through a silent spell and a NotReady spell -----------
+
+#[test]
+fn exists_pair_keeps_the_cluster_agent_bound_through_a_whole_silent_spell() {
+    let sc = cluster_agent_scenario(r#"(at: "10m", event: Silent, node: "w1", for_duration: "20m")"#);
+    let out = run(&sc, "cluster-agent", "exists-pair");
+    assert_eq!(bindings(&out), vec![(0.0, "w1".to_string())]);
+    assert!(deletions(&out).is_empty(), "never deleted: {:?}", deletions(&out));
+    // Not running from 600 s until the node is back (1800 s) and the container restarted (5 s).
+    let under = out.blind_spots.under_replicated.unwrap();
+    assert_eq!(under.total, Duration::from_secs(1205));
+    assert_eq!(out.blind_spots.stranded_agents.total, Duration::from_secs(1200));
+}
+
+#[test]
+fn empty_tolerations_delete_the_cluster_agent_300s_after_the_unreachable_taint() {
+    let sc = cluster_agent_scenario(r#"(at: "10m", event: Silent, node: "w1", for_duration: "20m")"#);
+    let out = run(&sc, "cluster-agent", "none");
+    // t0 = 600: unreachable at 655, deletion at 955, replacement bound elsewhere at once.
+    assert_eq!(deletions(&out), vec![(955.0, "w1".into(), DeletionCause::TaintEviction)]);
+    let b = bindings(&out);
+    assert_eq!(b.len(), 2);
+    assert_eq!(b[1].0, 955.0);
+    assert_ne!(b[1].1, "w1");
+    // Down from 600 s until the replacement runs at 960 s.
+    assert_eq!(out.blind_spots.under_replicated.unwrap().total, Duration::from_secs(360));
+}
+
+#[test]
+fn not_ready_60s_does_nothing_when_the_node_goes_silent() {
+    let sc = cluster_agent_scenario(r#"(at: "10m", event: Silent, node: "w1", for_duration: "20m")"#);
+    let out = run(&sc, "cluster-agent", "not-ready-60s");
+    assert_eq!(deletions(&out), vec![(955.0, "w1".into(), DeletionCause::TaintEviction)]);
+}
+
+#[test]
+fn not_ready_60s_evicts_60s_after_the_kubelet_reports_ready_false() {
+    let sc = cluster_agent_scenario(r#"(at: "10m", event: NotReady, node: "w1", for_duration: "20m")"#);
+    let out = run(&sc, "cluster-agent", "not-ready-60s");
+    assert_eq!(deletions(&out), vec![(660.0, "w1".into(), DeletionCause::TaintEviction)]);
+    let none = run(&sc, "cluster-agent", "none");
+    assert_eq!(deletions(&none), vec![(900.0, "w1".into(), DeletionCause::TaintEviction)]);
+    let pair = run(&sc, "cluster-agent", "exists-pair");
+    assert!(deletions(&pair).is_empty());
+}
+
+// ----- the node agent (DaemonSet) on a NoSchedule-tainted node ------------------------------
+
+fn node_agent_scenario(extra_node_taint: &str, agent_tolerations: &str) -> Scenario {
+    scenario(&format!(
+        r#"(
+        name: "node-agent", horizon: "1h",
+        nodes: [
+            (name_pattern: "w{{i}}", count: 2, zone: "z1", capacity: {{"cpu": "4", "memory": "16Gi", "pods": "110"}}),
+            (name: "w3", zone: "z1", capacity: {{"cpu": "4", "memory": "16Gi", "pods": "110"}},
+             taints: [{extra_node_taint}]),
+        ],
+        workloads: [
+            (name: "app", kind: Deployment, replicas: 2, requests: {{"cpu": "500m", "memory": "1Gi"}}),
+            (name: "pinned", kind: Pod, node_name: "w3", requests: {{"cpu": "100m", "memory": "128Mi"}},
+             tolerations: [(operator: "Exists")]),
+        ],
+        agents: [
+            (name: "node-agent", kind: DaemonSet, host_network: true, requests: {{"cpu": "150m", "memory": "512Mi"}},
+             tolerations: {agent_tolerations}),
+        ],
+        policies: [
+            (name: "exists-pair", tolerations: [
+                (operator: "Exists", effect: "NoSchedule"), (operator: "Exists", effect: "NoExecute")]),
+            (name: "none", tolerations: []),
+            (name: "chart", tolerations: {agent_tolerations}),
+        ],
+    )"#
+    ))
+}
+
+fn agent_nodes(out: &RunOutput) -> Vec<String> {
+    let mut nodes: Vec<String> = bindings(out).into_iter().map(|(_, n)| n).collect();
+    nodes.sort();
+    nodes.dedup();
+    nodes
+}
+
+#[test]
+fn daemonset_with_no_tolerations_skips_a_custom_no_schedule_node_and_exists_pair_covers_it() {
+    let sc = node_agent_scenario(r#"(key: "dedicated", value: "security", effect: "NoSchedule")"#, "[]");
+    let none = run(&sc, "node-agent", "none");
+    assert_eq!(agent_nodes(&none), vec!["w1", "w2"]);
+    // w3 runs a business pod all hour with no agent: one gap of the whole horizon.
+    let gaps = none.blind_spots.uncovered_nodes.unwrap();
+    assert_eq!((gaps.count, gaps.total), (1, Duration::from_secs(3600)));
+    let pair = run(&sc, "node-agent", "exists-pair");
+    assert_eq!(agent_nodes(&pair), vec!["w1", "w2", "w3"]);
+    assert_eq!(pair.blind_spots.uncovered_nodes.unwrap().total, Duration::ZERO);
+}
+
+// ----- B11: node-exporter and a custom NoExecute taint ---------------------------------------
+
+#[test]
+fn b11_node_exporter_is_kept_off_a_no_execute_tainted_node() {
+    let chart = r#"[(effect: "NoSchedule", operator: "Exists")]"#;
+    let sc = node_agent_scenario(r#"(key: "dedicated", value: "batch", effect: "NoExecute")"#, chart);
+    let out = run(&sc, "node-agent", "chart");
+    assert_eq!(agent_nodes(&out), vec!["w1", "w2"]);
+    assert_eq!(out.blind_spots.uncovered_nodes.unwrap().total, Duration::from_secs(3600));
+    let pair = run(&sc, "node-agent", "exists-pair");
+    assert_eq!(agent_nodes(&pair), vec!["w1", "w2", "w3"]);
+}
+
+#[test]
+fn b11_a_no_execute_taint_added_later_removes_the_running_daemon_pod_at_once() {
+    let chart = r#"[(effect: "NoSchedule", operator: "Exists")]"#;
+    let src = node_agent_scenario(r#"(key: "other", value: "x", effect: "PreferNoSchedule")"#, chart);
+    let mut sc = src.clone();
+    let taint =
+        taintsim::model::Taint::with_value("dedicated", "batch", taintsim::model::TaintEffect::NoExecute);
+    sc.timeline.push(taintsim::scenario::TimelineEvent {
+        at: SimTime::from_secs(600),
+        action: taintsim::scenario::TimelineAction::AddTaint { node: "w3".into(), taint },
+    });
+    let out = run(&sc, "node-agent", "chart");
+    let d = deletions(&out);
+    assert_eq!(d.len(), 1);
+    assert_eq!((d[0].0, d[0].1.as_str()), (600.0, "w3"));
+    // Uncovered from 600 s to the end of the hour.
+    assert_eq!(out.blind_spots.uncovered_nodes.unwrap().total, Duration::from_secs(3000));
+}
+
+// ----- B12: falco's control-plane toleration key mismatch ------------------------------------
+
+#[test]
+fn b12_master_key_toleration_does_not_cover_the_control_plane_taint() {
+    let chart = r#"[(key: "node-role.kubernetes.io/master", effect: "NoSchedule")]"#;
+    let sc =
+        node_agent_scenario(r#"(key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule")"#, chart);
+    let out = run(&sc, "node-agent", "chart");
+    assert_eq!(agent_nodes(&out), vec!["w1", "w2"]);
+    assert_eq!(out.blind_spots.uncovered_nodes.unwrap().count, 1);
+    // A GPU-style taint is not covered either.
+    let sc = node_agent_scenario(r#"(key: "nvidia.com/gpu", value: "present", effect: "NoSchedule")"#, chart);
+    assert_eq!(agent_nodes(&run(&sc, "node-agent", "chart")), vec!["w1", "w2"]);
+}
+
+// ----- B07: calico-typha on a node whose infrastructure is deleted ----------------------------
+
+fn b07_scenario(with_second_node: bool) -> Scenario {
+    let second = if with_second_node {
+        r#"(at: "5m", event: AddNode, new_node: (name: "n2", zone: "z1", capacity: {"cpu": "4", "memory": "8Gi", "pods": "110"})),"#
+    } else {
+        ""
+    };
+    scenario(&format!(
+        r#"(
+        name: "b07", horizon: "2h",
+        nodes: [(name: "n1", zone: "z1", capacity: {{"cpu": "4", "memory": "8Gi", "pods": "110"}})],
+        agents: [(name: "calico-typha", kind: Deployment, replicas: 1, requests: {{"cpu": "100m", "memory": "128Mi"}})],
+        policies: [
+            (name: "old-keyed-300s", tolerations: [
+                (key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300),
+                (key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 300)]),
+            (name: "new-blanket", tolerations: [
+                (key: "CriticalAddonsOnly", operator: "Exists"),
+                (effect: "NoSchedule", operator: "Exists"),
+                (effect: "NoExecute", operator: "Exists")]),
+        ],
+        timeline: [ {second} (at: "10m", event: Silent, node: "n1") ],
+    )"#
+    ))
+}
+
+#[test]
+fn b07_keyed_tolerations_move_typha_at_t0_plus_355s_and_the_blanket_set_never_does() {
+    let sc = b07_scenario(true);
+    let old = run(&sc, "calico-typha", "old-keyed-300s");
+    assert_eq!(deletions(&old), vec![(955.0, "n1".into(), DeletionCause::TaintEviction)]);
+    assert_eq!(bindings(&old).last().unwrap(), &(955.0, "n2".to_string()));
+    let new = run(&sc, "calico-typha", "new-blanket");
+    assert!(deletions(&new).is_empty());
+    // Stranded on n1 from 600 s to the end (7200 s).
+    assert_eq!(new.blind_spots.stranded_agents.total, Duration::from_secs(6600));
+    assert_eq!(new.blind_spots.no_replica.unwrap().total, Duration::from_secs(6600));
+}
+
+#[test]
+fn b07_when_every_zone_is_fully_disrupted_nothing_is_evicted() {
+    let sc = b07_scenario(false);
+    let old = run(&sc, "calico-typha", "old-keyed-300s");
+    assert!(deletions(&old).is_empty(), "{:?}", deletions(&old));
+}
+
+// ----- B08: operators with infinite tolerations on a halted master -----------------------------
+
+#[test]
+fn b08_fixed_operator_tolerations_reschedule_at_t0_plus_175s() {
+    let sc = scenario(
+        r#"(
+        name: "b08", horizon: "1h",
+        nodes: [
+            (name_pattern: "cp{i}", count: 3, zone: "z1",
+             taints: [(key: "node-role.kubernetes.io/master", effect: "NoSchedule")],
+             capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),
+        ],
+        workloads: [
+            (name: "etcd-cp2", kind: Pod, node_name: "cp2", requests: {"cpu": "2", "memory": "8Gi"}),
+            (name: "etcd-cp3", kind: Pod, node_name: "cp3", requests: {"cpu": "2", "memory": "8Gi"}),
+        ],
+        agents: [(name: "operator", kind: Deployment, replicas: 1, requests: {"cpu": "10m", "memory": "50Mi"})],
+        policies: [
+            (name: "catch-all", tolerations: [(operator: "Exists")]),
+            (name: "fixed-120s", tolerations: [
+                (key: "node-role.kubernetes.io/master", operator: "Exists", effect: "NoSchedule"),
+                (key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 120),
+                (key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 120)]),
+            (name: "master-only", tolerations: [
+                (key: "node-role.kubernetes.io/master", operator: "Exists", effect: "NoSchedule")]),
+        ],
+        timeline: [(at: "10m", event: Silent, node: "cp1")],
+    )"#,
+    );
+    assert!(deletions(&run(&sc, "operator", "catch-all")).is_empty());
+    let fixed = run(&sc, "operator", "fixed-120s");
+    assert_eq!(deletions(&fixed), vec![(775.0, "cp1".into(), DeletionCause::TaintEviction)]);
+    let to = bindings(&fixed).last().unwrap().1.clone();
+    assert!(to == "cp2" || to == "cp3", "rescheduled to {to}");
+    // Only the master toleration: the API adds the 300 s defaults.
+    let b = run(&sc, "operator", "master-only");
+    assert_eq!(deletions(&b), vec![(955.0, "cp1".into(), DeletionCause::TaintEviction)]);
+}
+
+// ----- B17: tolerationSeconds timing -----------------------------------------------------------
+
+fn b17_scenario(version: &str) -> Scenario {
+    scenario(&format!(
+        r#"(
+        name: "b17", horizon: "1h", kubernetes_version: "{version}",
+        {WORKERS}
+        agents: [(name: "app", kind: Deployment, replicas: 1, requests: {{"cpu": "100m", "memory": "100Mi"}})],
+        policies: [
+            (name: "defaults", tolerations: []),
+            (name: "zero", tolerations: [
+                (key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 0)]),
+            (name: "forever", tolerations: [
+                (key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute")]),
+        ],
+        timeline: [(at: "10m", event: Silent, node: "w1")],
+    )"#
+    ))
+}
+
+#[test]
+fn b17_default_tolerations_evict_at_t0_plus_355s_on_v1_35_and_345s_on_v1_31() {
+    let out = run(&b17_scenario("1.35"), "app", "defaults");
+    assert_eq!(deletions(&out), vec![(955.0, "w1".into(), DeletionCause::TaintEviction)]);
+    let out = run(&b17_scenario("1.31"), "app", "defaults");
+    assert_eq!(deletions(&out), vec![(945.0, "w1".into(), DeletionCause::TaintEviction)]);
+}
+
+#[test]
+fn b17_zero_seconds_means_immediately_and_omitted_means_forever() {
+    let sc = b17_scenario("1.35");
+    let zero = run(&sc, "app", "zero");
+    assert_eq!(deletions(&zero), vec![(655.0, "w1".into(), DeletionCause::TaintEviction)]);
+    assert!(deletions(&run(&sc, "app", "forever")).is_empty());
+}

@@ -17,8 +17,11 @@ const OTHER_KEY: &str = "taintsim.invalid/any-other-taint";
 /// Runs every policy for every agent it applies to. `progress` is called before each run with
 /// (run number from 1, total runs, agent, policy).
 pub fn run_comparison(scenario: &Scenario, mut progress: impl FnMut(usize, usize, &str, &str)) -> Comparison {
-    let total: usize =
-        scenario.agents.iter().map(|a| scenario.policies.iter().filter(|p| p.applies_to(&a.name)).count()).sum();
+    let total: usize = scenario
+        .agents
+        .iter()
+        .map(|a| scenario.policies.iter().filter(|p| p.applies_to(&a.name)).count())
+        .sum();
     let mut done = 0;
     let mut agents = Vec::new();
     for (ai, agent) in scenario.agents.iter().enumerate() {
@@ -48,10 +51,18 @@ pub fn run_comparison(scenario: &Scenario, mut progress: impl FnMut(usize, usize
 /// any other key, each with its own value and with a different one, under every effect.
 pub fn probe_taints(scenario: &Scenario) -> Vec<Taint> {
     let mut keys: BTreeSet<(String, String)> = BTreeSet::new();
-    for k in [NOT_READY, UNREACHABLE, UNSCHEDULABLE, MEMORY_PRESSURE, DISK_PRESSURE, PID_PRESSURE, NETWORK_UNAVAILABLE]
-        .into_iter()
-        .chain(DRAIN_TAINT_KEYS)
-        .chain([OTHER_KEY])
+    for k in [
+        NOT_READY,
+        UNREACHABLE,
+        UNSCHEDULABLE,
+        MEMORY_PRESSURE,
+        DISK_PRESSURE,
+        PID_PRESSURE,
+        NETWORK_UNAVAILABLE,
+    ]
+    .into_iter()
+    .chain(DRAIN_TAINT_KEYS)
+    .chain([OTHER_KEY])
     {
         keys.insert((k.to_string(), String::new()));
     }

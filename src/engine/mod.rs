@@ -4,10 +4,10 @@
 //! instant in the order they were scheduled. Scripted timeline events are scheduled before
 //! anything else, so at an instant shared with a controller pass they are applied first.
 
+pub mod comparison;
 pub mod queue;
 pub mod rng;
-pub mod world;
-pub mod comparison;
 pub mod sim;
+pub mod world;
 
 pub use sim::Simulation;

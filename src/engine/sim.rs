@@ -125,7 +125,12 @@ impl<'a> Simulation<'a> {
         }
         let workloads: Vec<WorkloadRt> = workloads
             .into_iter()
-            .map(|def| WorkloadRt { effective: effective_tolerations(&def, scenario), def, pods: Vec::new(), next_ordinal: 0 })
+            .map(|def| WorkloadRt {
+                effective: effective_tolerations(&def, scenario),
+                def,
+                pods: Vec::new(),
+                next_ordinal: 0,
+            })
             .collect();
         let (daemon_set, desired) = match workloads[agent].def.kind {
             WorkloadKind::Deployment { replicas } => (false, replicas),
@@ -576,7 +581,9 @@ impl<'a> Simulation<'a> {
             None => format!("{}-{}", wl.def.name, wl.next_ordinal),
         };
         let affinity = match daemon_node {
-            Some(n) => Some(daemonset::pinned_affinity(wl.def.template.affinity.as_ref(), self.nodes[n].name())),
+            Some(n) => {
+                Some(daemonset::pinned_affinity(wl.def.template.affinity.as_ref(), self.nodes[n].name()))
+            }
             None => wl.def.template.affinity.clone(),
         };
         self.pods.push(Pod {
@@ -850,8 +857,12 @@ impl<'a> Simulation<'a> {
                 tolerations: &wl.effective,
             };
             let decision = daemonset::node_should_run(node.name(), &node.def.labels, &node.taints, &view);
-            let pods: Vec<PodId> =
-                wl.pods.iter().copied().filter(|&p| self.pods[p].daemon_node == Some(n) && !self.pods[p].gone).collect();
+            let pods: Vec<PodId> = wl
+                .pods
+                .iter()
+                .copied()
+                .filter(|&p| self.pods[p].daemon_node == Some(n) && !self.pods[p].gone)
+                .collect();
             let states: Vec<DaemonPodState> = pods
                 .iter()
                 .map(|&p| {

@@ -6,4 +6,7 @@ pub mod results;
 
 pub use blind_spots::{BlindSpotTracker, BlindSpots, Sample};
 pub use intervals::{IntervalStats, IntervalTracker};
-pub use results::{AgentComparison, AgentEvent, AgentEventKind, DeletionCause, AgentCounters, Comparison, RunOutput, SAMPLE_INTERVAL};
+pub use results::{
+    AgentComparison, AgentCounters, AgentEvent, AgentEventKind, Comparison, DeletionCause, RunOutput,
+    SAMPLE_INTERVAL,
+};

@@ -108,4 +108,3 @@ pub struct Comparison {
     /// Per agent, in scenario order.
     pub agents: Vec<AgentComparison>,
 }
-

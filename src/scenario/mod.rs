@@ -3,15 +3,99 @@
 //! A scenario file (RON, see the README's "Scenario files" section) is parsed and validated
 //! into a [`Scenario`], the resolved form the engine consumes: node groups expanded into
 //! nodes, quantities and durations parsed, defaults of the named Kubernetes version filled in.
+//!
+//! [`load_file`] and [`load_str`] do both steps; every error they return names the file, the
+//! line and column, and the field path (`scenarios/x.ron:42:7: timeline[3].node: unknown node
+//! "w9" (known: w1, w2)`). [`default_scenario`] is the embedded `scenarios/threatmapper.ron`.
 
 use crate::model::{PodTemplate, ResourceList, Taint, TaintEffect, Toleration};
 use crate::time::SimTime;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Duration;
 
+mod error;
+mod file;
+mod locate;
+mod names;
+mod resolve;
 pub mod settings;
 
+pub use error::{Diagnostic, ScenarioError};
 pub use settings::{ControllerSettings, KubeVersion};
+
+/// The label the `pool:` shorthand of a scenario node sets. Real clusters use a provider's
+/// own key (`cloud.google.com/gke-nodepool`, `eks.amazonaws.com/nodegroup`, `agentpool`, ...);
+/// scenarios that need one of those write it under `labels`.
+pub const POOL_LABEL: &str = "taintsim.io/pool";
+
+/// Seed used when a scenario file names none.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// The embedded default scenario (`scenarios/threatmapper.ron`).
+pub const DEFAULT_SCENARIO_SOURCE: &str = include_str!("../../scenarios/threatmapper.ron");
+
+/// Name under which the embedded default scenario reports its errors.
+const DEFAULT_SCENARIO_ORIGIN: &str = "scenarios/threatmapper.ron";
+
+/// Reads, parses and validates a scenario file. Errors name `path` as given.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let origin = path.display().to_string();
+    let source =
+        std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: origin.clone(), source })?;
+    load_str(&source, &origin)
+}
+
+/// Parses and validates scenario text; `origin` (usually the file name) starts every error
+/// message. When the text has several problems, the first in file order is returned;
+/// [`check_str`] returns them all.
+pub fn load_str(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    check_str(source, origin).map_err(|mut errors| errors.swap_remove(0))
+}
+
+/// Like [`load_str`], but returns every problem found, in file order. A syntax error stops the
+/// check, so it is then the only one. The error list is never empty.
+pub fn check_str(source: &str, origin: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    let map = locate::SourceMap::new(source);
+    let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let parsed: file::ScenarioFile = options
+        .from_str(source)
+        .map_err(|e| vec![ScenarioError::Syntax(syntax_diagnostic(&e, &map, origin))])?;
+    resolve::resolve(&parsed, &map, origin)
+        .map_err(|problems| problems.into_iter().map(ScenarioError::Invalid).collect())
+}
+
+/// The embedded default scenario: the ThreatMapper agents on a real OpenShift-on-GCP node list.
+///
+/// # Panics
+///
+/// Never in a released build: the embedded file is loaded by the test suite, so a broken copy
+/// fails the tests first.
+pub fn default_scenario() -> Scenario {
+    load_str(DEFAULT_SCENARIO_SOURCE, DEFAULT_SCENARIO_ORIGIN)
+        .unwrap_or_else(|e| panic!("the embedded default scenario is valid (tested): {e}"))
+}
+
+/// Turns a `ron` error into a diagnostic with the field path around its position.
+fn syntax_diagnostic(e: &ron::error::SpannedError, map: &locate::SourceMap<'_>, origin: &str) -> Diagnostic {
+    use ron::error::Error as E;
+    let (line, column) = (e.span.start.line, e.span.start.col);
+    let mut field = map.path_at(map.offset_of(line, column));
+    let mut message = e.code.to_string();
+    match &e.code {
+        // `ron` places a missing field at the closing parenthesis of its struct.
+        E::MissingStructField { field: missing, .. } => {
+            field = if field.is_empty() { missing.to_string() } else { format!("{field}.{missing}") };
+            message = format!("missing field `{missing}`");
+        }
+        E::ExpectedIdentifier => {
+            message.push_str(" (kinds and events are bare words: kind: Deployment, event: Silent)");
+        }
+        E::ExpectedString => message.push_str(" (write text in double quotes)"),
+        _ => {}
+    }
+    Diagnostic { origin: origin.to_string(), line, column: Some(column), field, message }
+}
 
 /// A validated scenario, ready to run.
 #[derive(Clone, Debug)]

@@ -1,0 +1,276 @@
+//! The scenario file as written: serde types that mirror the RON text one to one.
+//!
+//! Every struct rejects unknown fields, so a misspelt field is an error rather than a silently
+//! ignored line. Durations and quantities stay text here; [`super::resolve`] parses them so
+//! that their errors carry the field path. Serde names (`rename`) are what `ron` prints in its
+//! own messages ("Unexpected field named `x` in `Node`"). Maps are read into ordinary maps; a
+//! key written twice is caught from the source text ([`super::locate::SourceMap`]).
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(rename = "Scenario", deny_unknown_fields)]
+pub(crate) struct ScenarioFile {
+    pub(crate) name: String,
+    #[serde(default)]
+    pub(crate) description: String,
+    pub(crate) kubernetes_version: Option<String>,
+    pub(crate) seed: Option<u64>,
+    pub(crate) horizon: String,
+    pub(crate) settings: Option<SettingsFile>,
+    #[serde(default)]
+    pub(crate) nodes: Vec<NodeFile>,
+    #[serde(default)]
+    pub(crate) workloads: Vec<WorkloadFile>,
+    #[serde(default)]
+    pub(crate) agents: Vec<WorkloadFile>,
+    #[serde(default)]
+    pub(crate) policies: Vec<PolicyFile>,
+    #[serde(default)]
+    pub(crate) timeline: Vec<EventFile>,
+}
+
+/// Overrides of the version defaults; every field optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename = "Settings", deny_unknown_fields)]
+pub(crate) struct SettingsFile {
+    pub(crate) node_monitor_period: Option<String>,
+    pub(crate) node_monitor_grace_period: Option<String>,
+    pub(crate) default_toleration_seconds_enabled: Option<bool>,
+    pub(crate) default_not_ready_toleration_seconds: Option<i64>,
+    pub(crate) default_unreachable_toleration_seconds: Option<i64>,
+    pub(crate) node_eviction_rate: Option<f64>,
+    pub(crate) secondary_node_eviction_rate: Option<f64>,
+    pub(crate) unhealthy_zone_threshold: Option<f64>,
+    pub(crate) large_cluster_size_threshold: Option<u32>,
+    pub(crate) percentage_of_nodes_to_score: Option<u32>,
+    pub(crate) pod_start_delay: Option<String>,
+    pub(crate) pod_stop_delay: Option<String>,
+    pub(crate) orphan_pod_gc_delay: Option<String>,
+}
+
+/// A single node (`name`) or a group of alike nodes (`name_pattern` + `count`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Node", deny_unknown_fields)]
+pub(crate) struct NodeFile {
+    pub(crate) name: Option<String>,
+    pub(crate) name_pattern: Option<String>,
+    pub(crate) count: Option<u32>,
+    pub(crate) first_index: Option<u32>,
+    pub(crate) zone: Option<String>,
+    pub(crate) zones: Option<Vec<String>>,
+    pub(crate) pool: Option<String>,
+    #[serde(default)]
+    pub(crate) labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(crate) taints: Vec<TaintFile>,
+    #[serde(default)]
+    pub(crate) unschedulable: bool,
+    pub(crate) capacity: Option<BTreeMap<String, QuantityText>>,
+    pub(crate) allocatable: Option<BTreeMap<String, QuantityText>>,
+}
+
+/// A taint, with Kubernetes' field names.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Taint", deny_unknown_fields)]
+pub(crate) struct TaintFile {
+    pub(crate) key: String,
+    #[serde(default)]
+    pub(crate) value: String,
+    pub(crate) effect: String,
+    /// Accepted so `kubectl get node -o yaml` output can be pasted; not used.
+    #[serde(rename = "timeAdded")]
+    #[allow(dead_code)]
+    pub(crate) time_added: Option<String>,
+}
+
+/// A toleration, with Kubernetes' field names; enum values as strings.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Toleration", deny_unknown_fields)]
+pub(crate) struct TolerationFile {
+    #[serde(default)]
+    pub(crate) key: String,
+    #[serde(default)]
+    pub(crate) operator: String,
+    #[serde(default)]
+    pub(crate) value: String,
+    #[serde(default)]
+    pub(crate) effect: String,
+    #[serde(rename = "tolerationSeconds")]
+    pub(crate) toleration_seconds: Option<i64>,
+}
+
+/// How a workload makes pods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Kind")]
+pub(crate) enum KindFile {
+    Deployment,
+    DaemonSet,
+    Pod,
+}
+
+/// A business workload or an agent.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Workload", deny_unknown_fields)]
+pub(crate) struct WorkloadFile {
+    pub(crate) name: String,
+    pub(crate) namespace: Option<String>,
+    pub(crate) kind: KindFile,
+    pub(crate) replicas: Option<u32>,
+    pub(crate) count: Option<u32>,
+    pub(crate) node_name: Option<String>,
+    #[serde(default)]
+    pub(crate) requests: BTreeMap<String, QuantityText>,
+    #[serde(default)]
+    pub(crate) limits: BTreeMap<String, QuantityText>,
+    pub(crate) priority: Option<i32>,
+    pub(crate) priority_class_name: Option<String>,
+    #[serde(default)]
+    pub(crate) tolerations: Vec<TolerationFile>,
+    #[serde(default)]
+    pub(crate) node_selector: BTreeMap<String, String>,
+    pub(crate) affinity: Option<AffinityFile>,
+    #[serde(default)]
+    pub(crate) host_network: bool,
+    pub(crate) termination_grace_period: Option<String>,
+}
+
+/// `affinity`, Kubernetes' structure (only node affinity is modeled).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Affinity", deny_unknown_fields)]
+pub(crate) struct AffinityFile {
+    #[serde(rename = "nodeAffinity")]
+    pub(crate) node_affinity: Option<NodeAffinityFile>,
+}
+
+/// `affinity.nodeAffinity`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "NodeAffinity", deny_unknown_fields)]
+pub(crate) struct NodeAffinityFile {
+    #[serde(rename = "requiredDuringSchedulingIgnoredDuringExecution")]
+    pub(crate) required: Option<NodeSelectorFile>,
+    #[serde(rename = "preferredDuringSchedulingIgnoredDuringExecution", default)]
+    pub(crate) preferred: Vec<PreferredTermFile>,
+}
+
+/// A `NodeSelector`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "NodeSelector", deny_unknown_fields)]
+pub(crate) struct NodeSelectorFile {
+    #[serde(rename = "nodeSelectorTerms", default)]
+    pub(crate) node_selector_terms: Vec<NodeSelectorTermFile>,
+}
+
+/// A `PreferredSchedulingTerm`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "PreferredSchedulingTerm", deny_unknown_fields)]
+pub(crate) struct PreferredTermFile {
+    pub(crate) weight: i32,
+    pub(crate) preference: NodeSelectorTermFile,
+}
+
+/// A `NodeSelectorTerm`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "NodeSelectorTerm", deny_unknown_fields)]
+pub(crate) struct NodeSelectorTermFile {
+    #[serde(rename = "matchExpressions", default)]
+    pub(crate) match_expressions: Vec<RequirementFile>,
+    #[serde(rename = "matchFields", default)]
+    pub(crate) match_fields: Vec<RequirementFile>,
+}
+
+/// A `NodeSelectorRequirement`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "NodeSelectorRequirement", deny_unknown_fields)]
+pub(crate) struct RequirementFile {
+    pub(crate) key: String,
+    pub(crate) operator: String,
+    #[serde(default)]
+    pub(crate) values: Vec<String>,
+}
+
+/// A toleration policy.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Policy", deny_unknown_fields)]
+pub(crate) struct PolicyFile {
+    pub(crate) name: String,
+    #[serde(default)]
+    pub(crate) description: String,
+    pub(crate) applies_to: Option<Vec<String>>,
+    #[serde(default)]
+    pub(crate) tolerations: Vec<TolerationFile>,
+}
+
+/// What a timeline entry does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Event")]
+pub(crate) enum EventKind {
+    Silent,
+    Back,
+    NotReady,
+    Ready,
+    AddTaint,
+    RemoveTaint,
+    Cordon,
+    Uncordon,
+    AddNode,
+    RemoveNode,
+}
+
+impl EventKind {
+    /// The event that ends a `for_duration` spell begun by this one.
+    pub(crate) fn closing(self) -> Option<EventKind> {
+        match self {
+            EventKind::Silent => Some(EventKind::Back),
+            EventKind::NotReady => Some(EventKind::Ready),
+            EventKind::AddTaint => Some(EventKind::RemoveTaint),
+            EventKind::Cordon => Some(EventKind::Uncordon),
+            _ => None,
+        }
+    }
+}
+
+/// One timeline entry.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "TimelineEvent", deny_unknown_fields)]
+pub(crate) struct EventFile {
+    pub(crate) at: String,
+    pub(crate) event: EventKind,
+    pub(crate) node: Option<String>,
+    pub(crate) taint: Option<TaintFile>,
+    pub(crate) new_node: Option<NodeFile>,
+    pub(crate) for_duration: Option<String>,
+}
+
+/// A quantity as written: a string (`"500m"`) or a bare number (`250`, `0.5`).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct QuantityText(pub(crate) String);
+
+impl<'de> Deserialize<'de> for QuantityText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<QuantityText, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = QuantityText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a quantity such as \"500m\", \"2Gi\" or 4")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<QuantityText, E> {
+                Ok(QuantityText(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<QuantityText, E> {
+                Ok(QuantityText(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<QuantityText, E> {
+                Ok(QuantityText(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<QuantityText, E> {
+                Ok(QuantityText(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -23,5 +23,6 @@ pub mod controllers;
 pub mod engine;
 pub mod measures;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod time;

@@ -1,0 +1,97 @@
+//! The comparison tables for the terminal: plain text, columns aligned, best values marked `*`.
+
+use super::table::{Column, agent_columns};
+use crate::measures::Comparison;
+use crate::scenario::Scenario;
+use crate::time::format_duration;
+use std::fmt::Write as _;
+
+/// Renders one table per agent, preceded by a one-line scenario summary and followed by a
+/// legend.
+pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Scenario {}: Kubernetes {}, seed {}, horizon {}, {} nodes",
+        one_line(&scenario.name),
+        scenario.kubernetes_version,
+        scenario.seed,
+        format_duration(scenario.horizon),
+        scenario.nodes.len()
+    );
+    for agent in &cmp.agents {
+        let _ = writeln!(out, "\n{} ({})", one_line(&agent.agent), agent.kind);
+        if agent.runs.is_empty() {
+            out.push_str("  no policy applies to this agent\n");
+            continue;
+        }
+        let cols = agent_columns(agent);
+        let names: Vec<String> = agent.runs.iter().map(|r| one_line(&r.policy)).collect();
+        table(&mut out, &names, &cols);
+        for group in &agent.equivalent {
+            let names: Vec<String> = group.iter().map(|n| one_line(n)).collect();
+            let _ = writeln!(out, "  equivalent: {}", names.join(" = "));
+        }
+    }
+    out.push_str("\n* best value in a blind-spot column (lower is better; ties share the mark)\n");
+    out
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r', '\t'], " ")
+}
+
+fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+fn table(out: &mut String, names: &[String], cols: &[Column]) {
+    let policy_w = names.iter().map(|n| width(n)).chain([width("policy")]).max().unwrap_or(0);
+    let cells: Vec<Vec<String>> = cols.iter().map(|c| c.values.iter().map(|v| v.human()).collect()).collect();
+    let marks: Vec<Vec<bool>> = cols.iter().map(Column::marks).collect();
+    // Each column is its header and values right-aligned, plus one place for the mark.
+    let widths: Vec<usize> = cols
+        .iter()
+        .zip(&cells)
+        .map(|(c, vals)| vals.iter().map(|v| width(v)).chain([width(c.short)]).max().unwrap_or(0) + 1)
+        .collect();
+    let mut line = format!("  {:<policy_w$}", "policy");
+    for (c, w) in cols.iter().zip(&widths) {
+        let w = w - 1;
+        let _ = write!(line, "  {:>w$} ", c.short);
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+    let rule: usize = policy_w + widths.iter().map(|w| w + 2).sum::<usize>();
+    let _ = writeln!(out, "  {}", "-".repeat(rule));
+    for (row, name) in names.iter().enumerate() {
+        let pad = policy_w.saturating_sub(width(name));
+        let mut line = format!("  {name}{}", " ".repeat(pad));
+        for c in 0..cols.len() {
+            let mark = if marks[c][row] { '*' } else { ' ' };
+            let w = widths[c] - 1;
+            let _ = write!(line, "  {:>w$}{mark}", cells[c][row]);
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture;
+    use super::*;
+
+    #[test]
+    fn columns_line_up_and_best_values_are_starred() {
+        let text = render(&fixture::scenario(), &fixture::comparison());
+        let lines: Vec<&str> = text.lines().collect();
+        let head =
+            lines.iter().position(|l| l.starts_with("  policy ") && l.contains(" uncovered ")).unwrap();
+        let header = lines[head];
+        let catch_all = lines[head + 3];
+        assert!(catch_all.trim_start().starts_with("catch-all"));
+        // Values end where their header ends; marks sit one past it.
+        let end = header.find("uncovered").unwrap() + "uncovered".len();
+        assert_eq!(&catch_all[end - 5..end + 1], "1m30s*");
+        assert!(text.contains("equivalent: none = odd, \"quoted\" | name"));
+    }
+}

@@ -1,0 +1,294 @@
+//! `summary.json`: the machine-readable results, schema `taintsim.summary/v1`.
+//!
+//! The document is built from structs, so keys always come out in declaration order. Times are
+//! seconds as JSON numbers, computed from whole milliseconds (at most three decimals). The
+//! schema is described field by field in `docs-draft/report-format.md`; a change that removes
+//! or re-types a field gets a new schema name.
+
+use crate::measures::{AgentComparison, Comparison, IntervalStats, RunOutput, SAMPLE_INTERVAL};
+use crate::model::{Taint, TaintEffect, Toleration};
+use crate::scenario::{Scenario, TimelineAction, TimelineEvent, WorkloadKind};
+use serde::Serialize;
+use std::time::Duration;
+
+/// The schema name written in the `schema` field.
+pub const SCHEMA: &str = "taintsim.summary/v1";
+
+/// Renders `summary.json` (pretty-printed, two-space indent, ending with a newline).
+pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
+    let doc = Summary {
+        schema: SCHEMA,
+        generator: Generator { name: env!("CARGO_PKG_NAME"), version: env!("CARGO_PKG_VERSION") },
+        scenario: ScenarioDoc::new(scenario),
+        agents: cmp.agents.iter().map(AgentDoc::new).collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).expect("the summary always serializes");
+    text.push('\n');
+    text
+}
+
+fn secs(d: Duration) -> f64 {
+    // Whole milliseconds divided once: the nearest double to a three-decimal number, which
+    // serde_json prints without noise digits.
+    d.as_millis() as f64 / 1000.0
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    schema: &'static str,
+    generator: Generator,
+    scenario: ScenarioDoc<'a>,
+    agents: Vec<AgentDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct Generator {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct ScenarioDoc<'a> {
+    name: &'a str,
+    description: &'a str,
+    kubernetes_version: String,
+    seed: u64,
+    horizon_s: f64,
+    sample_interval_s: f64,
+    node_count: usize,
+    agents: Vec<AgentDef<'a>>,
+    policies: Vec<PolicyDef<'a>>,
+    timeline: Vec<EventDoc<'a>>,
+}
+
+impl<'a> ScenarioDoc<'a> {
+    fn new(sc: &'a Scenario) -> ScenarioDoc<'a> {
+        ScenarioDoc {
+            name: &sc.name,
+            description: &sc.description,
+            kubernetes_version: sc.kubernetes_version.to_string(),
+            seed: sc.seed,
+            horizon_s: secs(sc.horizon),
+            sample_interval_s: secs(SAMPLE_INTERVAL),
+            node_count: sc.nodes.len(),
+            agents: sc
+                .agents
+                .iter()
+                .map(|a| AgentDef {
+                    name: &a.name,
+                    namespace: &a.namespace,
+                    kind: a.kind.label(),
+                    replicas: match a.kind {
+                        WorkloadKind::Deployment { replicas } => Some(replicas),
+                        _ => None,
+                    },
+                })
+                .collect(),
+            policies: sc
+                .policies
+                .iter()
+                .map(|p| PolicyDef {
+                    name: &p.name,
+                    description: &p.description,
+                    tolerations: &p.tolerations,
+                    applies_to: &p.applies_to,
+                })
+                .collect(),
+            timeline: sc.timeline.iter().map(EventDoc::new).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AgentDef<'a> {
+    name: &'a str,
+    namespace: &'a str,
+    kind: &'static str,
+    replicas: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct PolicyDef<'a> {
+    name: &'a str,
+    description: &'a str,
+    tolerations: &'a [Toleration],
+    applies_to: &'a [String],
+}
+
+#[derive(Serialize)]
+struct EventDoc<'a> {
+    at_s: f64,
+    action: &'static str,
+    node: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    taint: Option<TaintRef<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    taints: Option<&'a [Taint]>,
+}
+
+#[derive(Serialize)]
+struct TaintRef<'a> {
+    key: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<&'a str>,
+    effect: TaintEffect,
+}
+
+impl<'a> EventDoc<'a> {
+    fn new(e: &'a TimelineEvent) -> EventDoc<'a> {
+        let (action, taint, taints) = match &e.action {
+            TimelineAction::AddTaint { taint, .. } => (
+                "AddTaint",
+                Some(TaintRef { key: &taint.key, value: Some(&taint.value), effect: taint.effect }),
+                None,
+            ),
+            TimelineAction::RemoveTaint { key, effect, .. } => {
+                ("RemoveTaint", Some(TaintRef { key, value: None, effect: *effect }), None)
+            }
+            TimelineAction::Cordon { .. } => ("Cordon", None, None),
+            TimelineAction::Uncordon { .. } => ("Uncordon", None, None),
+            TimelineAction::NodeSilent { .. } => ("NodeSilent", None, None),
+            TimelineAction::NodeBack { .. } => ("NodeBack", None, None),
+            TimelineAction::KubeletNotReady { .. } => ("KubeletNotReady", None, None),
+            TimelineAction::KubeletReady { .. } => ("KubeletReady", None, None),
+            TimelineAction::AddNode(def) => ("AddNode", None, Some(def.taints.as_slice())),
+            TimelineAction::RemoveNode { .. } => ("RemoveNode", None, None),
+        };
+        EventDoc { at_s: e.at.as_millis() as f64 / 1000.0, action, node: e.action.node(), taint, taints }
+    }
+}
+
+#[derive(Serialize)]
+struct AgentDoc<'a> {
+    name: &'a str,
+    kind: &'static str,
+    runs: Vec<RunDoc<'a>>,
+    equivalent_policies: &'a [Vec<String>],
+}
+
+impl<'a> AgentDoc<'a> {
+    fn new(a: &'a AgentComparison) -> AgentDoc<'a> {
+        AgentDoc {
+            name: &a.agent,
+            kind: a.kind,
+            runs: a.runs.iter().map(RunDoc::new).collect(),
+            equivalent_policies: &a.equivalent,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RunDoc<'a> {
+    policy: &'a str,
+    effective_tolerations: &'a [Toleration],
+    blind_spots: BlindSpotsDoc,
+    counters: CountersDoc,
+    events_processed: u64,
+    samples: usize,
+}
+
+impl<'a> RunDoc<'a> {
+    fn new(r: &'a RunOutput) -> RunDoc<'a> {
+        let b = &r.blind_spots;
+        let c = &r.counters;
+        RunDoc {
+            policy: &r.policy,
+            effective_tolerations: &r.effective_tolerations,
+            blind_spots: BlindSpotsDoc {
+                uncovered_nodes: b.uncovered_nodes.map(StatsDoc::from),
+                stranded_agents: StatsDoc::from(b.stranded_agents),
+                under_replicated: b.under_replicated.map(StatsDoc::from),
+                no_replica: b.no_replica.map(StatsDoc::from),
+            },
+            counters: CountersDoc {
+                pods_created: c.pods_created,
+                taint_evictions: c.taint_evictions,
+                daemonset_deletions: c.daemonset_deletions,
+                garbage_collected: c.garbage_collected,
+                scheduling_failures: c.scheduling_failures,
+            },
+            events_processed: r.events,
+            samples: r.samples.len(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct BlindSpotsDoc {
+    uncovered_nodes: Option<StatsDoc>,
+    stranded_agents: StatsDoc,
+    under_replicated: Option<StatsDoc>,
+    no_replica: Option<StatsDoc>,
+}
+
+#[derive(Serialize)]
+struct StatsDoc {
+    total_s: f64,
+    count: u32,
+    longest_s: f64,
+}
+
+impl From<IntervalStats> for StatsDoc {
+    fn from(s: IntervalStats) -> StatsDoc {
+        StatsDoc { total_s: secs(s.total), count: s.count, longest_s: secs(s.longest) }
+    }
+}
+
+#[derive(Serialize)]
+struct CountersDoc {
+    pods_created: u32,
+    taint_evictions: u32,
+    daemonset_deletions: u32,
+    garbage_collected: u32,
+    scheduling_failures: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::{self, TRICKY};
+    use super::*;
+
+    #[test]
+    fn has_the_schema_field_first() {
+        let text = render(&fixture::scenario(), &fixture::comparison());
+        assert!(text.starts_with("{\n  \"schema\": \"taintsim.summary/v1\",\n"), "{text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["schema"], SCHEMA);
+    }
+
+    #[test]
+    fn renders_byte_identical_twice() {
+        let a = render(&fixture::scenario(), &fixture::comparison());
+        let b = render(&fixture::scenario(), &fixture::comparison());
+        assert_eq!(a.as_bytes(), b.as_bytes());
+    }
+
+    #[test]
+    fn carries_runs_with_seconds_tolerations_and_groups() {
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&fixture::scenario(), &fixture::comparison())).unwrap();
+        assert_eq!(v["scenario"]["horizon_s"], 3600.0);
+        assert_eq!(v["scenario"]["seed"], 7);
+        assert_eq!(v["scenario"]["timeline"][1]["taint"]["value"], "yes");
+        let ds = &v["agents"][0];
+        assert_eq!(ds["kind"], "DaemonSet");
+        let run = &ds["runs"][0];
+        assert_eq!(run["blind_spots"]["uncovered_nodes"]["total_s"], 2400.0);
+        assert_eq!(run["blind_spots"]["uncovered_nodes"]["count"], 3);
+        assert!(run["blind_spots"]["under_replicated"].is_null());
+        assert_eq!(run["effective_tolerations"][0]["key"], "node.kubernetes.io/unreachable");
+        assert_eq!(run["effective_tolerations"][0]["tolerationSeconds"], 300);
+        assert_eq!(run["counters"]["taint_evictions"], 1);
+        assert_eq!(run["events_processed"], 1234);
+        assert_eq!(ds["equivalent_policies"][0][1], TRICKY);
+        let dep = &v["agents"][1]["runs"][1]["blind_spots"];
+        assert_eq!(dep["no_replica"]["longest_s"], 1500.0);
+        assert!(dep["uncovered_nodes"].is_null());
+    }
+
+    #[test]
+    fn fractional_seconds_print_without_noise() {
+        assert_eq!(serde_json::to_string(&secs(Duration::from_millis(1001))).unwrap(), "1.001");
+        assert_eq!(serde_json::to_string(&secs(Duration::from_millis(300_100))).unwrap(), "300.1");
+    }
+}

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod conformance;
 pub mod controllers;
 pub mod engine;
 pub mod measures;

@@ -137,11 +137,10 @@ struct TaintRef<'a> {
 impl<'a> EventDoc<'a> {
     fn new(e: &'a TimelineEvent) -> EventDoc<'a> {
         let (action, taint, taints) = match &e.action {
-            TimelineAction::AddTaint { taint, .. } => (
-                "AddTaint",
-                Some(TaintRef { key: &taint.key, value: Some(&taint.value), effect: taint.effect }),
-                None,
-            ),
+            TimelineAction::AddTaint { taint, .. } => {
+                let value = (!taint.value.is_empty()).then_some(taint.value.as_str());
+                ("AddTaint", Some(TaintRef { key: &taint.key, value, effect: taint.effect }), None)
+            }
             TimelineAction::RemoveTaint { key, effect, .. } => {
                 ("RemoveTaint", Some(TaintRef { key, value: None, effect: *effect }), None)
             }

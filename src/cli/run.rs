@@ -41,8 +41,13 @@ pub struct Args {
     #[arg(value_name = "SCENARIO")]
     pub scenario: Option<PathBuf>,
 
-    /// Folder for the report files, created if needed [default: reports/<scenario name>/].
-    #[arg(long, short, value_name = "DIR")]
+    /// Folder for the report files, created if needed; `reports/<scenario name>/` by default.
+    #[arg(
+        long,
+        short,
+        value_name = "DIR",
+        help = "Folder for the report files, created if needed [default: reports/<scenario name>/]"
+    )]
     pub out: Option<PathBuf>,
 
     /// Seed of the random number generator, replacing the scenario's own.

@@ -156,11 +156,12 @@ impl<'a> SourceMap<'a> {
     }
 
     /// The innermost recorded path whose key or value spans byte offset `off`; `""` when
-    /// none does.
+    /// none does. An entry left open by the end of the text spans the end too.
     pub(crate) fn path_at(&self, off: usize) -> String {
+        let len = self.src.len();
         self.entries
             .iter()
-            .filter(|e| e.start <= off && off <= e.end)
+            .filter(|e| e.start <= off && (off < e.end || e.end == len))
             .max_by_key(|e| (e.start, std::cmp::Reverse(e.end)))
             .map(|e| e.path.clone())
             .unwrap_or_default()

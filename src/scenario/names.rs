@@ -55,21 +55,15 @@ fn name_part(text: &str) -> bool {
 /// `IsQualifiedName`: `[prefix/]name`, prefix a DNS subdomain. Label keys, taint keys and
 /// toleration keys.
 pub(crate) fn qualified_name(text: &str) -> Option<String> {
-    let bad = || {
-        Some(format!(
-            "{text:?} is not a valid key: write [prefix/]name, name at most 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit, prefix a DNS subdomain"
-        ))
+    let ok = match text.split_once('/') {
+        Some((prefix, name)) => !prefix.is_empty() && dns_subdomain(prefix).is_none() && name_part(name),
+        None => name_part(text),
     };
-    match text.split_once('/') {
-        Some((prefix, name)) => {
-            if prefix.is_empty() || dns_subdomain(prefix).is_some() || !name_part(name) {
-                return bad();
-            }
-        }
-        None if !name_part(text) => return bad(),
-        None => {}
-    }
-    None
+    (!ok).then(|| {
+        format!(
+            "{text:?} is not a valid key: write [prefix/]name, name at most 63 letters, digits, '-', '_' or '.' starting and ending with a letter or digit, prefix a DNS subdomain"
+        )
+    })
 }
 
 /// `IsValidLabelValue`: empty, or like the name part of a qualified name. Label and taint

@@ -46,6 +46,11 @@ const EVENT_OWNED_TAINTS: [(&str, &str); 3] = [
     (keys::UNSCHEDULABLE, "use unschedulable: true or the Cordon event"),
 ];
 
+/// Largest node group, replica count and bare-pod count accepted: far beyond the scale
+/// Kubernetes supports (5,000 nodes, 150,000 pods), low enough that a typo cannot exhaust
+/// memory.
+const MAX_COUNT: u32 = 100_000;
+
 /// How many node names an "unknown node" message lists before it abbreviates.
 const KNOWN_NAMES_SHOWN: usize = 8;
 
@@ -297,7 +302,7 @@ impl Resolver<'_> {
         for (i, nf) in files.iter().enumerate() {
             for (def, path) in self.node_entry(&nodes_path.index(i), nf) {
                 if let Some(first) = out.iter().find(|n| n.def.name == def.name) {
-                    let earlier = self.describe(&first.path);
+                    let earlier = self.describe(&first.path.parent().unwrap_or_default());
                     self.problem(&path, format!("node name {:?} is already used by {earlier}", def.name));
                     continue;
                 }
@@ -406,8 +411,8 @@ impl Resolver<'_> {
         count: u32,
     ) -> Vec<(String, Option<String>, FieldPath)> {
         let pattern_path = path.field("name_pattern");
-        if count == 0 {
-            self.problem(&path.field("count"), "a node group needs count of 1 or more");
+        if count == 0 || count > MAX_COUNT {
+            self.problem(&path.field("count"), format!("a node group needs a count from 1 to {MAX_COUNT}"));
             return Vec::new();
         }
         let parts = match NamePattern::parse(pattern) {
@@ -617,28 +622,35 @@ impl Resolver<'_> {
                 "at least one agent is needed (the workload the policies are compared for)",
             );
         }
-        let mut seen: Vec<(String, FieldPath)> = Vec::new();
-        let mut lists = [Vec::new(), Vec::new()];
-        for (list, (field, files)) in [("workloads", business), ("agents", agents)].into_iter().enumerate() {
-            for (i, wf) in files.iter().enumerate() {
-                let path = root().field(field).index(i);
-                let name_path = path.field("name");
-                if let Some((_, first)) = seen.iter().find(|(n, _)| *n == wf.name) {
-                    let earlier = self.describe(first);
-                    self.problem(
-                        &name_path,
-                        format!("workload name {:?} is already used by {earlier}", wf.name),
-                    );
-                } else {
-                    seen.push((wf.name.clone(), path.clone()));
-                }
-                if let Some(w) = self.workload(&path, wf, list == 1, nodes) {
-                    lists[list].push(w);
-                }
+        let lists = [("workloads", business), ("agents", agents)];
+
+        // Names are unique across both lists; the later one in the file is the duplicate.
+        let mut all: Vec<(&str, FieldPath)> = lists
+            .iter()
+            .flat_map(|(field, files)| {
+                files.iter().enumerate().map(move |(i, w)| (w.name.as_str(), root().field(field).index(i)))
+            })
+            .collect();
+        all.sort_by_key(|(_, path)| self.map.locate(path));
+        for (k, (name, path)) in all.iter().enumerate() {
+            if let Some((_, first)) = all[..k].iter().find(|(n, _)| n == name) {
+                let earlier = self.describe(first);
+                self.problem(
+                    &path.field("name"),
+                    format!("workload name {name:?} is already used by {earlier}"),
+                );
             }
         }
-        let [business, agents] = lists;
-        (business, agents)
+
+        let [resolved_business, resolved_agents] = lists.map(|(field, files)| {
+            let is_agent = field == "agents";
+            files
+                .iter()
+                .enumerate()
+                .filter_map(|(i, wf)| self.workload(&root().field(field).index(i), wf, is_agent, nodes))
+                .collect::<Vec<_>>()
+        });
+        (resolved_business, resolved_agents)
     }
 
     fn workload(
@@ -675,7 +687,11 @@ impl Resolver<'_> {
                         self.problem(&path.field(field), misplaced(field, "Deployment (it takes replicas)"));
                     }
                 }
-                Some(WorkloadKind::Deployment { replicas: w.replicas.unwrap_or(1) })
+                let replicas = w.replicas.unwrap_or(1);
+                if replicas > MAX_COUNT {
+                    self.problem(&path.field("replicas"), format!("{replicas} is more than {MAX_COUNT}"));
+                }
+                Some(WorkloadKind::Deployment { replicas })
             }
             KindFile::DaemonSet => {
                 for (field, given) in [
@@ -701,8 +717,8 @@ impl Resolver<'_> {
                     self.problem(&path.field("replicas"), misplaced("replicas", "bare Pod (it takes count)"));
                 }
                 let count = w.count.unwrap_or(1);
-                if count == 0 {
-                    self.problem(&path.field("count"), "must be 1 or more");
+                if count == 0 || count > MAX_COUNT {
+                    self.problem(&path.field("count"), format!("must be from 1 to {MAX_COUNT}"));
                 }
                 if let Some(node) = &w.node_name {
                     if !nodes.contains(node) {

@@ -1,0 +1,725 @@
+//! Scenario files: the default scenario, every file under `scenarios/`, and the errors bad
+//! input produces (file, line, column, field path, message).
+
+use std::path::Path;
+use std::time::Duration;
+use taintsim::model::{Operator, Quantity, TaintEffect, Toleration};
+use taintsim::scenario::{
+    DEFAULT_SCENARIO_SOURCE, KubeVersion, POOL_LABEL, ScenarioError, TimelineAction, WorkloadKind, check_str,
+    default_scenario, load_file, load_str,
+};
+use taintsim::time::SimTime;
+
+/// A small valid scenario. Line numbers matter: tests replace one line and expect errors there.
+const BASE: &str = r#"(
+    name: "t",
+    horizon: "1d",
+    nodes: [
+        (name: "w1", zone: "a", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),
+        (name: "w2", zone: "b", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),
+    ],
+    agents: [
+        (name: "agent", kind: DaemonSet, requests: {"cpu": "100m"}),
+        (name: "cluster-agent", kind: Deployment),
+    ],
+    workloads: [(name: "web", kind: Deployment, replicas: 2)],
+    policies: [(name: "none", tolerations: [])],
+    timeline: [],
+)"#;
+
+/// `BASE` with `old` (which must occur exactly once) replaced by `new`.
+fn with(old: &str, new: &str) -> String {
+    assert_eq!(BASE.matches(old).count(), 1, "{old:?} must occur once in BASE");
+    BASE.replace(old, new)
+}
+
+/// The one-line error for `source`.
+fn error(source: &str) -> String {
+    match load_str(source, "scenarios/t.ron") {
+        Ok(_) => panic!("expected an error for:\n{source}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn hours(h: u64) -> SimTime {
+    SimTime::from_secs(h * 3600)
+}
+
+// -------------------------------------------------------------------------------------------
+// Files that must load
+
+#[test]
+fn base_scenario_loads_with_defaults_filled_in() {
+    let s = load_str(BASE, "t.ron").unwrap();
+    assert_eq!(s.kubernetes_version, KubeVersion::DEFAULT);
+    assert_eq!(s.seed, 1);
+    assert_eq!(s.horizon, Duration::from_secs(86_400));
+    assert_eq!(s.settings.node_monitor_grace_period, Duration::from_secs(50));
+    let w1 = &s.nodes[0];
+    assert_eq!(w1.zone(), "a");
+    assert_eq!(w1.labels["kubernetes.io/hostname"], "w1");
+    assert_eq!(w1.labels["kubernetes.io/os"], "linux");
+    assert_eq!(w1.allocatable, w1.capacity, "allocatable defaults to capacity");
+    let web = &s.workloads[0];
+    assert_eq!(web.namespace, "default");
+    assert_eq!(web.kind, WorkloadKind::Deployment { replicas: 2 });
+    assert_eq!(web.template.termination_grace_period, Duration::from_secs(30));
+    assert_eq!(s.agents[1].kind, WorkloadKind::Deployment { replicas: 1 });
+}
+
+#[test]
+fn default_scenario_has_the_documented_shape() {
+    let s = default_scenario();
+    assert_eq!(s.name, "threatmapper");
+    assert_eq!(s.seed, 1);
+    assert_eq!(s.horizon, Duration::from_secs(24 * 3600));
+
+    // 6 real nodes (3 control plane, 3 workers) and the 2-node dedicated pool.
+    let names: Vec<&str> = s.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "node-cp-0",
+            "node-cp-1",
+            "node-cp-2",
+            "node-worker-b-0",
+            "node-worker-c-0",
+            "node-worker-d-0",
+            "node-scan-1",
+            "node-scan-2"
+        ]
+    );
+    for n in &s.nodes {
+        assert_eq!(n.labels["kubernetes.io/os"], "linux", "{}", n.name);
+        assert_eq!(n.allocatable.get("cpu"), Quantity::parse("3500m").unwrap());
+        assert_eq!(n.allocatable.get("memory"), Quantity::parse("14236104Ki").unwrap());
+        assert_eq!(n.capacity.get("pods"), Quantity::from_units(250));
+    }
+    for cp in &s.nodes[..3] {
+        assert_eq!(cp.taints.len(), 1);
+        assert_eq!(cp.taints[0].to_string(), "node-role.kubernetes.io/master:NoSchedule");
+    }
+    assert!(s.nodes[3..6].iter().all(|n| n.taints.is_empty()));
+    assert_eq!(s.nodes[6].zone(), "us-east1-b");
+    assert_eq!(s.nodes[7].zone(), "us-east1-c");
+    assert_eq!(s.nodes[7].labels[POOL_LABEL], "security-scan");
+    assert_eq!(s.nodes[7].taints[0].to_string(), "dedicated=security-scan:NoSchedule");
+
+    assert_eq!(s.workloads.len(), 4);
+    let [ds, dep] = [&s.agents[0], &s.agents[1]];
+    assert_eq!((ds.name.as_str(), &ds.kind), ("deepfence-agent", &WorkloadKind::DaemonSet));
+    assert!(ds.template.host_network);
+    assert_eq!(ds.template.node_selector["kubernetes.io/os"], "linux");
+    assert_eq!(ds.template.requests.get("cpu"), Quantity::parse("150m").unwrap());
+    assert_eq!(ds.template.limits.get("memory"), Quantity::parse("1536Mi").unwrap());
+    assert_eq!(
+        ds.template.tolerations,
+        vec![
+            Toleration::exists("", Some(TaintEffect::NoSchedule)),
+            Toleration::exists("", Some(TaintEffect::NoExecute)),
+        ]
+    );
+    assert_eq!(dep.name, "deepfence-agent-cluster");
+    assert_eq!(dep.kind, WorkloadKind::Deployment { replicas: 1 });
+    assert_eq!(dep.template.requests.get("memory"), Quantity::parse("80Mi").unwrap());
+    assert!(dep.template.tolerations.is_empty());
+
+    let policies: Vec<&str> = s.policies.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        policies,
+        ["chart-exists-pair", "none", "not-ready-60s", "recommended-cluster-agent", "recommended-node-agent"]
+    );
+    assert!(
+        s.policies[3].applies_to("deepfence-agent-cluster") && !s.policies[3].applies_to("deepfence-agent")
+    );
+    assert_eq!(s.policies[4].tolerations, vec![Toleration::exists("", None)]);
+    assert_eq!(
+        s.policies[2].tolerations,
+        vec![Toleration::exists_for("node.kubernetes.io/not-ready", TaintEffect::NoExecute, 60)]
+    );
+
+    let timeline: Vec<(SimTime, &str, &str)> = s
+        .timeline
+        .iter()
+        .map(|e| {
+            let what = match &e.action {
+                TimelineAction::AddNode(_) => "add",
+                TimelineAction::KubeletNotReady { .. } => "not-ready",
+                TimelineAction::KubeletReady { .. } => "ready",
+                TimelineAction::NodeSilent { .. } => "silent",
+                TimelineAction::NodeBack { .. } => "back",
+                TimelineAction::RemoveNode { .. } => "remove",
+                other => panic!("unexpected {other:?}"),
+            };
+            (e.at, what, e.action.node())
+        })
+        .collect();
+    let m20 = Duration::from_secs(20 * 60);
+    assert_eq!(
+        timeline,
+        [
+            (hours(3), "add", "node-scan-3"),
+            (hours(6), "not-ready", "node-worker-b-0"),
+            (hours(6) + m20, "ready", "node-worker-b-0"),
+            (hours(12), "silent", "node-worker-c-0"),
+            (hours(12) + m20, "back", "node-worker-c-0"),
+            (hours(18), "silent", "node-worker-d-0"),
+            (hours(18) + m20, "back", "node-worker-d-0"),
+            (hours(21), "remove", "node-scan-3"),
+        ]
+    );
+    let TimelineAction::AddNode(added) = &s.timeline[0].action else { unreachable!() };
+    assert_eq!(added.taints[0].to_string(), "dedicated=security-scan:NoSchedule");
+    assert_eq!(added.zone(), "us-east1-d");
+}
+
+#[test]
+fn every_scenario_file_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut loaded = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            if let Err(e) = load_file(&path) {
+                panic!("{e}");
+            }
+            loaded += 1;
+        }
+    }
+    assert!(loaded >= 1);
+}
+
+#[test]
+fn embedded_default_is_the_file_on_disk() {
+    let on_disk =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/threatmapper.ron"))
+            .unwrap();
+    assert_eq!(on_disk, DEFAULT_SCENARIO_SOURCE);
+}
+
+// -------------------------------------------------------------------------------------------
+// Expansion: node groups, for_duration, timeline order
+
+#[test]
+fn node_groups_number_from_one_pad_and_spread_over_zones() {
+    let group = r#"(name_pattern: "worker-{i:02}", count: 5, zones: ["a", "b"], pool: "gp", capacity: {"cpu": "2", "memory": "4Gi", "pods": 110}, allocatable: {"cpu": "1900m"}),"#;
+    let s = load_str(
+        &with(
+            r#"        (name: "w2", zone: "b", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#,
+            group,
+        ),
+        "t",
+    )
+    .unwrap();
+    let got: Vec<(&str, &str)> = s.nodes[1..].iter().map(|n| (n.name.as_str(), n.zone())).collect();
+    assert_eq!(
+        got,
+        [("worker-01", "a"), ("worker-02", "b"), ("worker-03", "a"), ("worker-04", "b"), ("worker-05", "a")]
+    );
+    let n = &s.nodes[3];
+    assert_eq!(n.labels[POOL_LABEL], "gp");
+    assert_eq!(n.labels["kubernetes.io/hostname"], "worker-03");
+    assert_eq!(n.allocatable.get("cpu"), Quantity::from_milli(1900));
+    assert_eq!(n.allocatable.get("memory"), Quantity::parse("4Gi").unwrap(), "unlisted: taken from capacity");
+    assert_eq!(n.capacity.get("pods"), Quantity::from_units(110));
+}
+
+#[test]
+fn node_groups_can_start_elsewhere_and_name_the_zone() {
+    let group = r#"(name_pattern: "{zone}-n{i}", first_index: 0, count: 2, zone: "z", capacity: {"cpu": "2", "memory": "4Gi", "pods": "110"}),"#;
+    let s = load_str(
+        &with(
+            r#"        (name: "w2", zone: "b", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#,
+            group,
+        ),
+        "t",
+    )
+    .unwrap();
+    let got: Vec<&str> = s.nodes[1..].iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(got, ["z-n0", "z-n1"]);
+}
+
+#[test]
+fn for_duration_expands_into_a_pair_and_the_timeline_is_sorted() {
+    let timeline = r#"    timeline: [
+        (at: "6h", node: "w2", event: NotReady, for_duration: "20m"),
+        (at: "2h", node: "w1", event: AddTaint, taint: (key: "dedicated", value: "x", effect: "NoExecute"), for_duration: "1h"),
+        (at: "2h", node: "w2", event: Silent, for_duration: "90s"),
+        (at: "3h", node: "w1", event: Cordon, for_duration: "1h"),
+        (at: "5h", event: AddNode, new_node: (name: "w3", capacity: {"cpu": "1", "memory": "1Gi", "pods": "10"})),
+        (at: "6h", node: "w3", event: RemoveNode),
+    ],"#;
+    let s = load_str(&with("    timeline: [],", timeline), "t").unwrap();
+    let got: Vec<(u64, String)> = s
+        .timeline
+        .iter()
+        .map(|e| {
+            (e.at.as_millis() / 1000, format!("{:?}", e.action).split([' ', '(']).next().unwrap().to_string())
+        })
+        .collect();
+    let expected = [
+        (7200, "AddTaint"),
+        (7200, "NodeSilent"),
+        (7290, "NodeBack"),
+        (10800, "RemoveTaint"),
+        (10800, "Cordon"),
+        (14400, "Uncordon"),
+        (18000, "AddNode"),
+        (21600, "KubeletNotReady"),
+        (21600, "RemoveNode"),
+        (22800, "KubeletReady"),
+    ];
+    let expected: Vec<(u64, String)> = expected.iter().map(|(t, a)| (*t, a.to_string())).collect();
+    assert_eq!(got, expected);
+    let TimelineAction::RemoveTaint { key, effect, .. } = &s.timeline[3].action else { unreachable!() };
+    assert_eq!((key.as_str(), *effect), ("dedicated", TaintEffect::NoExecute));
+}
+
+#[test]
+fn settings_override_version_defaults() {
+    let src = with(
+        r#"    horizon: "1d","#,
+        r#"    horizon: "1d", kubernetes_version: "1.31", settings: (node_monitor_period: "2s", default_unreachable_toleration_seconds: 120, node_eviction_rate: 1, default_toleration_seconds_enabled: false),"#,
+    );
+    let s = load_str(&src, "t").unwrap();
+    assert_eq!(s.settings.node_monitor_grace_period, Duration::from_secs(40), "1.31 default kept");
+    assert_eq!(s.settings.node_monitor_period, Duration::from_secs(2));
+    assert_eq!(s.settings.default_unreachable_toleration_seconds, 120);
+    assert_eq!(s.settings.default_not_ready_toleration_seconds, 300);
+    assert_eq!(s.settings.node_eviction_rate, 1.0);
+    assert!(!s.settings.default_toleration_seconds_enabled);
+}
+
+#[test]
+fn workload_fields_resolve_like_the_api_server() {
+    let src = with(
+        r#"    workloads: [(name: "web", kind: Deployment, replicas: 2)],"#,
+        r#"    workloads: [(name: "web", kind: Pod, count: 2, node_name: "w1", limits: {"cpu": "1", "nvidia.com/gpu": 1}, priority_class_name: "system-node-critical", termination_grace_period: "5s", affinity: (nodeAffinity: (requiredDuringSchedulingIgnoredDuringExecution: (nodeSelectorTerms: [(matchExpressions: [(key: "topology.kubernetes.io/zone", operator: "In", values: ["a"])])])))), (name: "db", kind: DaemonSet, tolerations: [(key: "k", operator: "Equal", value: "v", effect: "NoSchedule")])],"#,
+    );
+    let s = load_str(&src, "t").unwrap();
+    let web = &s.workloads[0];
+    assert_eq!(web.kind, WorkloadKind::Pod { count: 2, node_name: Some("w1".into()) });
+    assert_eq!(web.template.requests.get("cpu"), Quantity::from_units(1), "request defaults to the limit");
+    assert_eq!(web.template.requests.get("nvidia.com/gpu"), Quantity::from_units(1));
+    assert_eq!(web.template.priority, 2_000_001_000);
+    assert_eq!(web.template.termination_grace_period, Duration::from_secs(5));
+    let required = web.template.affinity.as_ref().unwrap().required().unwrap();
+    assert_eq!(required.node_selector_terms[0].match_expressions[0].values, ["a"]);
+    let tol = &s.workloads[1].template.tolerations[0];
+    assert_eq!((tol.operator.clone(), tol.value.as_str()), (Operator::Equal, "v"));
+}
+
+// -------------------------------------------------------------------------------------------
+// Errors: syntax and shape (reported by the RON reader, with the field path added)
+
+/// Asserts that `source` fails with a message that starts with
+/// `scenarios/t.ron:<line>:<column>: <rest>`, the column being where `token` first occurs on
+/// that line (so the test states what the error points at, not a bare number).
+#[track_caller]
+fn expect(source: &str, line: usize, token: &str, rest: &str) {
+    let text = source.lines().nth(line - 1).unwrap_or_else(|| panic!("no line {line}"));
+    let byte = text.find(token).unwrap_or_else(|| panic!("{token:?} not on line {line}: {text}"));
+    let column = text[..byte].chars().count() + 1;
+    let want = format!("scenarios/t.ron:{line}:{column}: {rest}");
+    let got = error(source);
+    assert!(got.starts_with(&want), "\n got: {got}\nwant: {want}...");
+}
+
+#[test]
+fn unknown_fields_are_rejected_where_they_are() {
+    let src = with(r#"(name: "w1", zone: "a","#, r#"(name: "w1", zonee: "a","#);
+    expect(&src, 5, "zonee", "nodes[0].zonee: Unexpected field named `zonee` in `Node`");
+
+    let src = with(
+        r#"policies: [(name: "none", tolerations: [])]"#,
+        r#"policies: [(name: "none", tolerations: [(operator: "Exists", efect: "NoSchedule")])]"#,
+    );
+    expect(
+        &src,
+        13,
+        "efect",
+        "policies[0].tolerations[0].efect: Unexpected field named `efect` in `Toleration`",
+    );
+
+    let src = with("    timeline: [],", "    bogus: 1,\n    timeline: [],");
+    expect(&src, 14, "bogus", "bogus: Unexpected field named `bogus` in `Scenario`");
+
+    let src = with("replicas: 2)", "replicas: 2, affinity: (podAntiAffinity: ()))");
+    expect(
+        &src,
+        12,
+        "podAntiAffinity",
+        "workloads[0].affinity.podAntiAffinity: Unexpected field named `podAntiAffinity`",
+    );
+}
+
+#[test]
+fn missing_required_fields_name_the_field() {
+    // `ron` notices a missing field at the struct's closing parenthesis.
+    let src = with("    horizon: \"1d\",\n", "");
+    expect(&src, 14, ")", "horizon: missing field `horizon`");
+    let src = with("(name: \"cluster-agent\", kind: Deployment)", "(name: \"cluster-agent\")");
+    expect(&src, 10, ")", "agents[1].kind: missing field `kind`");
+}
+
+#[test]
+fn syntax_errors_carry_position_and_path() {
+    let src = with(r#"(name: "w1", zone: "a","#, r#"(name: "w1" zone: "a","#);
+    expect(&src, 5, "zone", "nodes[0].zone: Expected comma");
+    let src = with("kind: DaemonSet,", "kind: \"DaemonSet\",");
+    expect(&src, 9, "\"DaemonSet\"", "agents[0].kind: Expected identifier (kinds and events are bare words");
+    let src = with("kind: DaemonSet,", "kind: Daemonset,");
+    expect(&src, 9, "Daemonset", "agents[0].kind: Unexpected variant named `Daemonset` in enum `Kind`");
+    let src = with("replicas: 2", "replicas: -2");
+    expect(&src, 12, "2)", "workloads[0].replicas: Integer is out of bounds");
+    let src = "(name: \"t\", horizon: \"1d\", nodes: [";
+    assert_eq!(error(src), "scenarios/t.ron:1:35: nodes: Expected opening `(` for struct `Node`");
+}
+
+#[test]
+fn io_errors_name_the_path() {
+    let e = load_file(Path::new("scenarios/does-not-exist.ron")).unwrap_err();
+    assert!(matches!(e, ScenarioError::Io { .. }));
+    assert!(e.to_string().starts_with("scenarios/does-not-exist.ron: cannot read scenario file: "), "{e}");
+}
+
+// -------------------------------------------------------------------------------------------
+// Errors: values and rules (found after reading, located through the field path)
+
+#[test]
+fn bad_durations_are_rejected_with_position() {
+    let src = with(r#"horizon: "1d""#, r#"horizon: "1 day""#);
+    expect(&src, 3, "\"1 day\"", r#"horizon: bad duration "1 day": unknown unit " day""#);
+    let src = with(r#"horizon: "1d""#, r#"horizon: "300""#);
+    expect(&src, 3, "\"300\"", r#"horizon: bad duration "300": missing unit"#);
+    let src = with(r#"horizon: "1d""#, r#"horizon: "0s""#);
+    expect(&src, 3, "\"0s\"", "horizon: the horizon must be longer than zero");
+    let src = with(r#"horizon: "1d","#, r#"horizon: "1d", settings: (node_monitor_period: "0s"),"#);
+    expect(&src, 3, "\"0s\"", "settings.node_monitor_period: must be longer than zero");
+    let src = with("replicas: 2)", "replicas: 2, termination_grace_period: \"1.5s\")");
+    expect(&src, 12, "\"1.5s\"", "workloads[0].termination_grace_period: must be whole seconds");
+}
+
+#[test]
+fn bad_quantities_are_rejected_with_position() {
+    let src = with(
+        r#"(name: "w2", zone: "b", capacity: {"cpu": "4","#,
+        r#"(name: "w2", zone: "b", capacity: {"cpu": "4 cores","#,
+    );
+    expect(
+        &src,
+        6,
+        "\"4 cores\"",
+        r#"nodes[1].capacity["cpu"]: invalid quantity "4 cores": unknown suffix " cores""#,
+    );
+    let src = with(r#"requests: {"cpu": "100m"}"#, r#"requests: {"cpu": "-100m"}"#);
+    expect(&src, 9, "\"-100m\"", r#"agents[0].requests["cpu"]: "-100m" is negative"#);
+    let src = with(r#"requests: {"cpu": "100m"}"#, r#"requests: {"cpu": "2"}, limits: {"cpu": "1"}"#);
+    expect(&src, 9, "\"2\"", r#"agents[0].requests["cpu"]: request 2 is more than the limit 1"#);
+    let src = with(r#"requests: {"cpu": "100m"}"#, r#"requests: {"example.com/dongle": "1"}"#);
+    expect(
+        &src,
+        9,
+        "\"1\"",
+        r#"agents[0].requests["example.com/dongle"]: extended resource "example.com/dongle" needs a limit"#,
+    );
+}
+
+#[test]
+fn node_capacity_must_cover_allocatable() {
+    let w1 = r#"(name: "w1", zone: "a", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#;
+    let src = with(
+        w1,
+        r#"(name: "w1", zone: "a", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}, allocatable: {"cpu": "5"}),"#,
+    );
+    expect(&src, 5, "\"5\"", r#"nodes[0].allocatable["cpu"]: allocatable 5 is more than capacity 4"#);
+    let src = with(w1, r#"(name: "w1", zone: "a", capacity: {"cpu": "4", "memory": "16Gi"}),"#);
+    expect(&src, 5, "{", r#"nodes[0].capacity: capacity must list "pods""#);
+    let src =
+        with(w1, r#"(name: "w1", zone: "a", capacity: {"cpu": "0", "memory": "16Gi", "pods": "110"}),"#);
+    expect(&src, 5, "\"0\"", r#"nodes[0].capacity["cpu"]: must be more than zero"#);
+    let src = with(w1, r#"(name: "w1", zone: "a"),"#);
+    expect(&src, 5, "(", "nodes[0].capacity: capacity is required");
+}
+
+#[test]
+fn duplicate_names_point_at_the_second_one() {
+    let src = with(r#"(name: "w2", zone: "b""#, r#"(name: "w1", zone: "b""#);
+    expect(&src, 6, "\"w1\"", r#"nodes[1].name: node name "w1" is already used by nodes[0] (line 5)"#);
+    let src = with(r#"(name: "web", kind"#, r#"(name: "agent", kind"#);
+    expect(
+        &src,
+        12,
+        "\"agent\"",
+        r#"workloads[0].name: workload name "agent" is already used by agents[0] (line 9)"#,
+    );
+    let src =
+        with(r#"(name: "none", tolerations: [])"#, r#"(name: "none"), (name: "none", description: "again")"#);
+    let second = src.lines().nth(12).unwrap().rfind("\"none\"").unwrap() + 1;
+    assert_eq!(
+        error(&src),
+        format!(
+            r#"scenarios/t.ron:13:{second}: policies[1].name: policy name "none" is already used by policies[0] (line 13)"#
+        )
+    );
+    let group =
+        r#"(name_pattern: "w{i}", count: 2, capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#;
+    let src =
+        with(r#"(name: "w2", zone: "b", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#, group);
+    expect(
+        &src,
+        6,
+        "\"w{i}\"",
+        r#"nodes[1].name_pattern: node name "w1" is already used by nodes[0] (line 5)"#,
+    );
+    let src = with(r#"{"cpu": "100m"}"#, r#"{"cpu": "100m", "cpu": "200m"}"#);
+    expect(
+        &src,
+        9,
+        r#""cpu": "200m""#,
+        r#"agents[0].requests["cpu"]: this key is written twice in the same map"#,
+    );
+}
+
+#[test]
+fn timeline_events_must_name_existing_nodes() {
+    let src = with(
+        "    timeline: [],",
+        "    timeline: [\n        (at: \"1h\", node: \"w9\", event: Silent),\n    ],",
+    );
+    expect(&src, 15, "\"w9\"", r#"timeline[0].node: unknown node "w9" (known: w1, w2)"#);
+
+    let timeline = r#"    timeline: [
+        (at: "2h", node: "w3", event: Cordon),
+        (at: "3h", event: AddNode, new_node: (name: "w3", capacity: {"cpu": "1", "memory": "1Gi", "pods": "10"})),
+        (at: "4h", node: "w2", event: RemoveNode),
+        (at: "3h", node: "w2", event: NotReady, for_duration: "2h"),
+    ],"#;
+    let src = with("    timeline: [],", timeline);
+    let errors: Vec<String> = check_str(&src, "t.ron").unwrap_err().iter().map(ToString::to_string).collect();
+    let col = |line: usize, token: &str| src.lines().nth(line - 1).unwrap().find(token).unwrap() + 1;
+    assert_eq!(
+        errors,
+        [
+            format!(
+                r#"t.ron:15:{}: timeline[0].node: node "w3" does not exist yet at 2h: timeline[1] (line 16) adds it at 3h"#,
+                col(15, "\"w3\"")
+            ),
+            format!(
+                r#"t.ron:18:{}: timeline[3].for_duration: node "w2" was removed at 4h by timeline[2] (line 17)"#,
+                col(18, "\"2h\"")
+            ),
+        ]
+    );
+
+    let src = with(
+        "    timeline: [],",
+        "    timeline: [(at: \"1h\", event: AddNode, new_node: (name: \"w2\", capacity: {\"cpu\": \"1\", \"memory\": \"1Gi\", \"pods\": \"10\"}))],",
+    );
+    expect(&src, 14, "\"w2\"", r#"timeline[0].new_node.name: node "w2" already exists at 1h"#);
+}
+
+#[test]
+fn timeline_times_stay_within_the_horizon() {
+    let src = with("    timeline: [],", "    timeline: [(at: \"25h\", node: \"w1\", event: Cordon)],");
+    expect(&src, 14, "\"25h\"", "timeline[0].at: 1d1h is after the horizon (1d)");
+    let src = with(
+        "    timeline: [],",
+        "    timeline: [(at: \"23h\", node: \"w1\", event: Silent, for_duration: \"2h\")],",
+    );
+    expect(&src, 14, "\"2h\"", "timeline[0].for_duration: the spell ends at 1d1h, after the horizon (1d)");
+    let src = with(
+        "    timeline: [],",
+        "    timeline: [(at: \"1h\", node: \"w1\", event: Back, for_duration: \"2h\")],",
+    );
+    expect(
+        &src,
+        14,
+        "\"2h\"",
+        "timeline[0].for_duration: for_duration is only for Silent, NotReady, AddTaint and Cordon",
+    );
+    let src = with("    timeline: [],", "    timeline: [(at: \"1h\", node: \"w1\", event: AddTaint)],");
+    expect(&src, 14, "(at", "timeline[0].taint: AddTaint needs taint");
+    let src = with("    timeline: [],", "    timeline: [(at: \"-1h\", node: \"w1\", event: Cordon)],");
+    expect(&src, 14, "\"-1h\"", "timeline[0].at: bad duration \"-1h\"");
+}
+
+#[test]
+fn tolerations_the_api_rejects_are_errors() {
+    let policy = |tol: &str| {
+        with(r#"(name: "none", tolerations: [])"#, &format!(r#"(name: "none", tolerations: [{tol}])"#))
+    };
+    let src = policy(r#"(operator: "Exists", effect: "NoSchedule", tolerationSeconds: 60)"#);
+    expect(
+        &src,
+        13,
+        "60",
+        "policies[0].tolerations[0].tolerationSeconds: tolerationSeconds is only allowed with effect NoExecute",
+    );
+    let src = policy(r#"(operator: "Equal", value: "x")"#);
+    expect(&src, 13, "(operator", "policies[0].tolerations[0].key: an empty key requires operator Exists");
+    let src = policy(r#"(key: "k", operator: "Exists", value: "x")"#);
+    expect(&src, 13, "\"x\"", "policies[0].tolerations[0].value: operator Exists requires an empty value");
+    let src = policy(r#"(key: "k", operator: "Exist")"#);
+    expect(
+        &src,
+        13,
+        "\"Exist\"",
+        r#"policies[0].tolerations[0].operator: operator "Exist" is not supported (use Exists or Equal)"#,
+    );
+    let src = policy(r#"(operator: "Exists", effect: "NoExecut")"#);
+    expect(&src, 13, "\"NoExecut\"", r#"policies[0].tolerations[0].effect: unknown taint effect "NoExecut""#);
+    let src = policy(r#"(key: "not ready", operator: "Exists")"#);
+    expect(&src, 13, "\"not ready\"", r#"policies[0].tolerations[0].key: "not ready" is not a valid key"#);
+}
+
+#[test]
+fn taints_must_be_well_formed() {
+    let node = |taint: &str| {
+        with(r#"(name: "w1", zone: "a","#, &format!(r#"(name: "w1", zone: "a", taints: [{taint}],"#))
+    };
+    let src = node(r#"(key: "dedicated", effect: "NoSchedul")"#);
+    expect(&src, 5, "\"NoSchedul\"", r#"nodes[0].taints[0].effect: unknown taint effect "NoSchedul""#);
+    let src = node(
+        r#"(key: "dedicated", effect: "NoSchedule"), (key: "dedicated", value: "x", effect: "NoSchedule")"#,
+    );
+    expect(
+        &src,
+        5,
+        "(key: \"dedicated\", value",
+        r#"nodes[0].taints[1]: the node already has a taint with key "dedicated" and effect NoSchedule"#,
+    );
+    let src = node(r#"(key: "node.kubernetes.io/unreachable", effect: "NoExecute")"#);
+    expect(
+        &src,
+        5,
+        "\"node.kubernetes.io/unreachable\"",
+        r#"nodes[0].taints[0].key: "node.kubernetes.io/unreachable" is managed by the node lifecycle controller: use the Silent event"#,
+    );
+    let src = node(r#"(key: "has space", effect: "NoSchedule")"#);
+    expect(&src, 5, "\"has space\"", r#"nodes[0].taints[0].key: "has space" is not a valid key"#);
+    let src = node(r#"(key: "dedicated")"#);
+    expect(&src, 5, ")]", "nodes[0].taints[0].effect: missing field `effect`");
+}
+
+#[test]
+fn policies_must_apply_to_agents() {
+    let src = with(r#"(name: "none", tolerations: [])"#, r#"(name: "none", applies_to: ["agnt"])"#);
+    expect(
+        &src,
+        13,
+        "\"agnt\"",
+        r#"policies[0].applies_to[0]: unknown agent "agnt" (agents: agent, cluster-agent)"#,
+    );
+    let src = with(r#"(name: "none", tolerations: [])"#, r#"(name: "none", applies_to: ["web"])"#);
+    expect(
+        &src,
+        13,
+        "\"web\"",
+        r#"policies[0].applies_to[0]: "web" is a business workload, not an agent (agents: agent, cluster-agent)"#,
+    );
+    let src = with(r#"(name: "none", tolerations: [])"#, r#"(name: "none", applies_to: [])"#);
+    expect(&src, 13, "[])", "policies[0].applies_to: an empty list applies the policy to no agent");
+}
+
+#[test]
+fn agents_and_policies_are_required() {
+    let src = with(r#"    policies: [(name: "none", tolerations: [])],"#, "    policies: [],");
+    expect(&src, 13, "[", "policies: at least one policy is needed");
+    let no_agents = with(
+        r#"    agents: [
+        (name: "agent", kind: DaemonSet, requests: {"cpu": "100m"}),
+        (name: "cluster-agent", kind: Deployment),
+    ],"#,
+        "    agents: [],",
+    );
+    expect(&no_agents, 8, "[", "agents: at least one agent is needed");
+    let src = with("(name: \"cluster-agent\", kind: Deployment)", "(name: \"cluster-agent\", kind: Pod)");
+    expect(&src, 10, "Pod", "agents[1].kind: an agent runs as a DaemonSet or a Deployment");
+}
+
+#[test]
+fn misplaced_workload_fields_are_errors() {
+    let src = with("(name: \"agent\", kind: DaemonSet,", "(name: \"agent\", kind: DaemonSet, replicas: 3,");
+    expect(
+        &src,
+        9,
+        "3",
+        "agents[0].replicas: replicas does not apply to a DaemonSet (one pod per eligible node)",
+    );
+    let src = with("replicas: 2)", "replicas: 2, node_name: \"w1\")");
+    expect(&src, 12, "\"w1\"", "workloads[0].node_name: node_name does not apply to a Deployment");
+    let src = with("kind: Deployment, replicas: 2)", "kind: Pod, node_name: \"w7\")");
+    expect(&src, 12, "\"w7\"", r#"workloads[0].node_name: unknown node "w7" (nodes at the start: w1, w2)"#);
+    let src = with("replicas: 2)", "replicas: 2, namespace: \"Shop\")");
+    expect(&src, 12, "\"Shop\"", r#"workloads[0].namespace: "Shop" is not a valid namespace"#);
+    let src = with(
+        "replicas: 2)",
+        r#"replicas: 2, affinity: (nodeAffinity: (requiredDuringSchedulingIgnoredDuringExecution: (nodeSelectorTerms: [(matchExpressions: [(key: "zone", operator: "in", values: ["a"])])]))))"#,
+    );
+    expect(
+        &src,
+        12,
+        "\"in\"",
+        r#"workloads[0].affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: "in" is not an operator"#,
+    );
+}
+
+#[test]
+fn node_group_mistakes_are_explained() {
+    let line = r#"        (name: "w2", zone: "b", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#;
+    let src = with(
+        line,
+        r#"        (name_pattern: "w-{n}", count: 2, capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#,
+    );
+    expect(&src, 6, "\"w-{n}\"", "nodes[1].name_pattern: unknown placeholder {n}");
+    let src = with(
+        line,
+        r#"        (name: "w3", count: 2, capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#,
+    );
+    expect(&src, 6, "2", "nodes[1].count: count makes a group");
+    let src = with(
+        line,
+        r#"        (name_pattern: "W{i}", count: 2, capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#,
+    );
+    expect(&src, 6, "\"W{i}\"", r#"nodes[1].name_pattern: gives an invalid name: "W1" is not a valid name"#);
+    let src = with(line, r#"        (zone: "b", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#);
+    expect(&src, 6, "(", "nodes[1]: a node needs name (one node) or name_pattern and count (a group)");
+    let src = with(
+        line,
+        r#"        (name: "w2", zone: "b", labels: {"topology.kubernetes.io/zone": "c"}, capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),"#,
+    );
+    expect(
+        &src,
+        6,
+        "\"b\"",
+        r#"nodes[1].zone: zone "b" disagrees with labels["topology.kubernetes.io/zone"] = "c""#,
+    );
+}
+
+#[test]
+fn every_problem_is_reported_in_file_order() {
+    let src = with(r#"horizon: "1d""#, r#"horizon: "1x""#)
+        .replace("kind: Deployment, replicas: 2", "kind: DaemonSet, replicas: 2");
+    let errors = check_str(&src, "t.ron").unwrap_err();
+    let lines: Vec<usize> = errors.iter().map(|e| e.diagnostic().unwrap().line).collect();
+    assert_eq!(lines, [3, 12]);
+    assert_eq!(load_str(&src, "t.ron").unwrap_err().diagnostic().unwrap().line, 3);
+}
+
+#[test]
+fn hostile_input_never_panics() {
+    let inputs = [
+        "",
+        "(",
+        "((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((",
+        "(name: \"t\", horizon: \"99999999999999999999d\", nodes: [], agents: [], policies: [])",
+        "(name: \"é\", horizon: \"1d\\é\")",
+        "(name: r#\"x\"#, horizon: \"1d\", nodes: [(name_pattern: \"{i:09}\", count: 4294967295, first_index: 4294967295)])",
+        "/* unterminated",
+        "(name: \"t\", horizon: \"1d\", nodes: [(name: \"a\", capacity: {\"cpu\": \"99999999999999999999999Ei\"})])",
+    ];
+    for src in inputs {
+        assert!(load_str(src, "x.ron").is_err(), "{src}");
+    }
+}

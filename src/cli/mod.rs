@@ -21,11 +21,22 @@ See `taintsim <command> --help` for each command's options.";
 
 /// Compare Kubernetes toleration policies for agent pods by simulation.
 #[derive(Debug, Parser)]
-#[command(name = "taintsim", version, about, long_about = None, after_help = EXAMPLES)]
+#[command(
+    name = "taintsim",
+    version,
+    about,
+    long_about = None,
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
-    /// What to do; `run` on the embedded default scenario when omitted.
+    /// What to do; `run` when omitted (the options below are then `run`'s).
     #[command(subcommand)]
     pub command: Option<Command>,
+
+    /// Options of `run`, accepted without the word `run`.
+    #[command(flatten)]
+    pub run: run::Args,
 }
 
 /// Subcommands.
@@ -43,6 +54,6 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Conformance(args)) => conformance::run(&args),
-        None => run::run(&run::Args::default()),
+        None => run::run(&cli.run),
     }
 }

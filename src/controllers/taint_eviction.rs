@@ -7,11 +7,13 @@
 //!    pods.
 //! 2. For each `NoExecute` taint, in node order, the *first* toleration in pod order that
 //!    tolerates it is picked. A taint with none means: delete now.
-//! 3. Over the picked tolerations: any `tolerationSeconds <= 0` means delete now; all without
-//!    seconds means tolerated forever (pending deletion cancelled); otherwise the smallest value.
+//! 3. Over the picked tolerations: all without seconds means tolerated forever (pending deletion
+//!    cancelled); otherwise the smallest value, where any `tolerationSeconds <= 0` counts as 0.
 //! 4. The clock starts when the controller sees the change (the taint's `timeAdded` is never
 //!    read). A pending deletion created earlier is kept unchanged by later re-evaluations that
-//!    still give a finite time: neither shortened nor lengthened. Only cancellation resets it.
+//!    still give a finite time: neither shortened nor lengthened, not even by a time of 0 (which
+//!    otherwise deletes at once). One created at the same instant is replaced. Only
+//!    cancellation (rules 1 and 3) or an untolerated taint (rule 2) ends it.
 //! 5. Deletion is a normal DELETE: the pod's own grace period applies, PodDisruptionBudgets are
 //!    not consulted.
 
@@ -25,9 +27,11 @@ use std::time::Duration;
 pub enum Verdict {
     /// The node has no `NoExecute` taint.
     NoNoExecuteTaints,
-    /// Some `NoExecute` taint is not tolerated, or a picked toleration allows 0 s or less.
-    DeleteNow,
-    /// Every taint is tolerated; the pod may stay this long.
+    /// Some `NoExecute` taint is not tolerated by any toleration: delete now, whatever is
+    /// pending.
+    Untolerated,
+    /// Every taint is tolerated; the pod may stay this long. Zero when a picked toleration
+    /// allows 0 s or less; that deletes at once unless an earlier deletion is pending (rule 4).
     TolerateFor(Duration),
     /// Every taint is tolerated forever.
     TolerateForever,
@@ -58,7 +62,7 @@ pub fn evaluate(taints: &[Taint], tolerations: &[Toleration]) -> Verdict {
         any = true;
         match tolerations.iter().find(|t| t.tolerates(taint)) {
             Some(t) => used.push(t.toleration_seconds),
-            None => return Verdict::DeleteNow,
+            None => return Verdict::Untolerated,
         }
     }
     if !any {
@@ -66,8 +70,7 @@ pub fn evaluate(taints: &[Taint], tolerations: &[Toleration]) -> Verdict {
     }
     match min_toleration_seconds(&used) {
         None => Verdict::TolerateForever,
-        Some(0) => Verdict::DeleteNow,
-        Some(s) => Verdict::TolerateFor(Duration::from_secs(s as u64)),
+        Some(s) => Verdict::TolerateFor(Duration::from_secs(s.max(0) as u64)),
     }
 }
 
@@ -107,15 +110,17 @@ impl<K: Ord + Clone> TaintEvictionController<K> {
     pub fn process(&mut self, now: SimTime, pod: &K, taints: &[Taint], tolerations: &[Toleration]) -> Action {
         match evaluate(taints, tolerations) {
             Verdict::NoNoExecuteTaints | Verdict::TolerateForever => self.cancel(pod),
-            Verdict::DeleteNow => {
+            Verdict::Untolerated => {
                 self.pending.remove(pod);
                 Action::DeleteNow
             }
             Verdict::TolerateFor(d) => {
-                if let Some(p) = self.pending.get(pod) {
-                    if p.created_at < now {
-                        return Action::None;
-                    }
+                if self.pending.get(pod).is_some_and(|p| p.created_at < now) {
+                    return Action::None;
+                }
+                if d.is_zero() {
+                    self.pending.remove(pod);
+                    return Action::DeleteNow;
                 }
                 let fire_at = now + d;
                 self.pending.insert(pod.clone(), Pending { created_at: now, fire_at });
@@ -205,6 +210,34 @@ mod tests {
         c.process(t(0), &1u32, &taint, &tols);
         assert_eq!(c.process(t(50), &1u32, &[], &tols), Action::Cancelled);
         assert_eq!(c.process(t(70), &1u32, &taint, &tols), Action::ScheduleAt(t(370)));
+    }
+
+    #[test]
+    fn a_zero_toleration_deletes_at_once_but_does_not_cut_a_pending_timer_short() {
+        let zero = Taint::with_value("drain", "now", TaintEffect::NoExecute);
+        let tols = vec![
+            Toleration::exists_for(NOT_READY, TaintEffect::NoExecute, 300),
+            Toleration::exists_for("drain", TaintEffect::NoExecute, 0),
+        ];
+        assert_eq!(evaluate(std::slice::from_ref(&zero), &tols), Verdict::TolerateFor(Duration::ZERO));
+        let mut c = TaintEvictionController::new();
+        assert_eq!(c.process(t(5), &1u32, std::slice::from_ref(&zero), &tols), Action::DeleteNow);
+        assert_eq!(c.pending_deadline(&1), None);
+
+        let not_ready = Taint::new(NOT_READY, TaintEffect::NoExecute);
+        let mut c = TaintEvictionController::new();
+        assert_eq!(
+            c.process(t(0), &1u32, std::slice::from_ref(&not_ready), &tols),
+            Action::ScheduleAt(t(300))
+        );
+        // The time computed at 10 s is 0, but the deletion pending since 0 s is kept.
+        assert_eq!(c.process(t(10), &1u32, &[not_ready.clone(), zero.clone()], &tols), Action::None);
+        assert_eq!(c.pending_deadline(&1), Some(t(300)));
+        // At the instant the pending one was created it is replaced instead.
+        let mut c = TaintEvictionController::new();
+        c.process(t(0), &1u32, std::slice::from_ref(&not_ready), &tols);
+        assert_eq!(c.process(t(0), &1u32, &[not_ready, zero], &tols), Action::DeleteNow);
+        assert_eq!(c.pending_deadline(&1), None);
     }
 
     #[test]

@@ -23,6 +23,27 @@ pub enum Operation {
     Connect,
 }
 
+impl Operation {
+    /// Every operation, in the order Kubernetes lists them.
+    pub const ALL: [Operation; 4] =
+        [Operation::Create, Operation::Update, Operation::Delete, Operation::Connect];
+
+    /// The operation as admission requests write it (`CREATE`, `UPDATE`, `DELETE`, `CONNECT`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+            Operation::Delete => "DELETE",
+            Operation::Connect => "CONNECT",
+        }
+    }
+
+    /// Parses the form [`Operation::as_str`] gives.
+    pub fn parse(s: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.as_str() == s)
+    }
+}
+
 /// Whether the plugin acts on `op` (create and update only).
 pub fn handles(op: Operation) -> bool {
     matches!(op, Operation::Create | Operation::Update)
@@ -110,6 +131,14 @@ mod tests {
     fn a_no_schedule_toleration_does_not_count() {
         let tols = vec![Toleration::exists(NOT_READY, Some(TaintEffect::NoSchedule))];
         assert_eq!(DefaultTolerationSeconds::default().admit(&tols).len(), 3);
+    }
+
+    #[test]
+    fn operations_round_trip_through_their_names() {
+        for op in Operation::ALL {
+            assert_eq!(Operation::parse(op.as_str()), Some(op));
+        }
+        assert_eq!(Operation::parse("create"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::model::keys::{
     DISK_PRESSURE, MEMORY_PRESSURE, NETWORK_UNAVAILABLE, NOT_READY, PID_PRESSURE, UNREACHABLE, UNSCHEDULABLE,
 };
+use crate::model::pod::PodPhase;
 use crate::model::selector::{
     Affinity, NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, node_matches,
 };
@@ -135,6 +136,20 @@ pub enum DaemonPodState {
     Succeeded,
 }
 
+impl DaemonPodState {
+    /// How the controller sees a pod: a deletion timestamp wins over the phase (a terminating
+    /// pod is left alone whatever its phase); then `Failed` and `Succeeded`; every other pod is
+    /// active.
+    pub fn classify(terminating: bool, phase: PodPhase) -> DaemonPodState {
+        match phase {
+            _ if terminating => DaemonPodState::Terminating,
+            PodPhase::Failed => DaemonPodState::Failed,
+            PodPhase::Succeeded => DaemonPodState::Succeeded,
+            PodPhase::Pending | PodPhase::Running => DaemonPodState::Active,
+        }
+    }
+}
+
 /// What one sync does for one node.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeSyncPlan {
@@ -214,6 +229,14 @@ mod tests {
         assert_eq!(node_sync(yes, &[]).creates, 1);
         let plan = node_sync(yes, &[DaemonPodState::Active, DaemonPodState::Failed, DaemonPodState::Active]);
         assert_eq!(plan.deletes, vec![1, 2]);
+    }
+
+    #[test]
+    fn a_terminating_pod_is_terminating_whatever_its_phase() {
+        assert_eq!(DaemonPodState::classify(true, PodPhase::Failed), DaemonPodState::Terminating);
+        assert_eq!(DaemonPodState::classify(false, PodPhase::Failed), DaemonPodState::Failed);
+        assert_eq!(DaemonPodState::classify(false, PodPhase::Succeeded), DaemonPodState::Succeeded);
+        assert_eq!(DaemonPodState::classify(false, PodPhase::Running), DaemonPodState::Active);
     }
 
     #[test]

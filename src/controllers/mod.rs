@@ -7,5 +7,6 @@
 pub mod admission;
 pub mod daemonset;
 pub mod node_lifecycle;
+pub mod replicaset;
 pub mod scheduler;
 pub mod taint_eviction;

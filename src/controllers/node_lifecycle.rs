@@ -15,7 +15,7 @@
 use crate::model::keys::{
     DISK_PRESSURE, MEMORY_PRESSURE, NETWORK_UNAVAILABLE, NOT_READY, PID_PRESSURE, UNREACHABLE, UNSCHEDULABLE,
 };
-use crate::model::{Taint, TaintEffect};
+use crate::model::{Taint, TaintEffect, taint};
 use crate::time::SimTime;
 use std::time::Duration;
 
@@ -154,6 +154,33 @@ pub fn opposite_key(key: &str) -> &'static str {
     if key == NOT_READY { UNREACHABLE } else { NOT_READY }
 }
 
+/// Brings the node's not-ready/unreachable `NoExecute` taints in line with its Ready status, as
+/// they end up once the controller has processed the node with the rate limiter allowing:
+/// `False` -> `not-ready` present and `unreachable` absent, `Unknown` -> the reverse, `True` ->
+/// neither. A wanted taint that is already there keeps its value; every other taint is
+/// untouched. Returns whether the list changed.
+///
+/// Removing a taint, or swapping one for the other, needs no token; only adding the wanted taint
+/// to a node that has neither goes through the zone's rate limiter, so the engine calls this at
+/// once in the first cases and from its tainting queue in the last.
+pub fn reconcile_no_execute_taints(taints: &mut Vec<Taint>, ready: ConditionStatus) -> bool {
+    match wanted_no_execute_key(ready) {
+        None => {
+            let a = taint::remove(taints, NOT_READY, TaintEffect::NoExecute);
+            let b = taint::remove(taints, UNREACHABLE, TaintEffect::NoExecute);
+            a || b
+        }
+        Some(key) => {
+            let removed = taint::remove(taints, opposite_key(key), TaintEffect::NoExecute);
+            let present = taints.iter().any(|t| t.key == key && t.effect == TaintEffect::NoExecute);
+            if !present {
+                taints.push(Taint::new(key, TaintEffect::NoExecute));
+            }
+            removed || !present
+        }
+    }
+}
+
 /// What a zone looks like to the controller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ZoneState {
@@ -166,6 +193,15 @@ pub enum ZoneState {
 }
 
 impl ZoneState {
+    /// Every state, from healthy to fully disrupted.
+    pub const ALL: [ZoneState; 3] =
+        [ZoneState::Normal, ZoneState::PartialDisruption, ZoneState::FullDisruption];
+
+    /// Parses the form [`ZoneState::as_str`] gives.
+    pub fn parse(s: &str) -> Option<ZoneState> {
+        ZoneState::ALL.into_iter().find(|z| z.as_str() == s)
+    }
+
     /// `Normal`, `PartialDisruption` or `FullDisruption`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -314,10 +350,34 @@ mod tests {
     }
 
     #[test]
+    fn no_execute_condition_taints_follow_ready_and_exclude_each_other() {
+        let custom = Taint::with_value("dedicated", "x", TaintEffect::NoExecute);
+        let both = vec![
+            custom.clone(),
+            Taint::new(NOT_READY, TaintEffect::NoExecute),
+            Taint::with_value(UNREACHABLE, "v", TaintEffect::NoExecute),
+        ];
+        let mut taints = both.clone();
+        assert!(reconcile_no_execute_taints(&mut taints, ConditionStatus::Unknown));
+        assert_eq!(taints, vec![custom.clone(), Taint::with_value(UNREACHABLE, "v", TaintEffect::NoExecute)]);
+        assert!(!reconcile_no_execute_taints(&mut taints, ConditionStatus::Unknown));
+        assert!(reconcile_no_execute_taints(&mut taints, ConditionStatus::False));
+        assert_eq!(taints, vec![custom.clone(), Taint::new(NOT_READY, TaintEffect::NoExecute)]);
+        let mut taints = both;
+        assert!(reconcile_no_execute_taints(&mut taints, ConditionStatus::True));
+        assert_eq!(taints, vec![custom]);
+        let mut no_schedule = vec![Taint::new(NOT_READY, TaintEffect::NoSchedule)];
+        assert!(!reconcile_no_execute_taints(&mut no_schedule, ConditionStatus::True));
+    }
+
+    #[test]
     fn zone_states() {
         assert_eq!(zone_state(0, 1, 0.55), ZoneState::FullDisruption);
         assert_eq!(zone_state(2, 3, 0.55), ZoneState::PartialDisruption);
         assert_eq!(zone_state(1, 2, 0.55), ZoneState::Normal);
+        for z in ZoneState::ALL {
+            assert_eq!(ZoneState::parse(z.as_str()), Some(z));
+        }
     }
 
     #[test]

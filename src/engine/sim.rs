@@ -10,8 +10,10 @@ use super::world::{Node, NodeId, Phase, Pod, PodId, WorkloadId};
 use crate::controllers::admission::DefaultTolerationSeconds;
 use crate::controllers::daemonset::{self, DaemonPodState, TemplateView};
 use crate::controllers::node_lifecycle::{
-    self, ConditionStatus, NodeConditions, RateFlags, ZoneLimiter, ZoneState, reconcile_no_schedule_taints,
+    self, ConditionStatus, NodeConditions, RateFlags, ZoneLimiter, ZoneState, reconcile_no_execute_taints,
+    reconcile_no_schedule_taints,
 };
+use crate::controllers::replicaset;
 use crate::controllers::scheduler::{NodeView, PodView, Scheduler};
 use crate::controllers::taint_eviction::{Action, TaintEvictionController};
 use crate::measures::{
@@ -19,7 +21,7 @@ use crate::measures::{
 };
 use crate::model::keys::{NOT_READY, UNREACHABLE};
 use crate::model::taint;
-use crate::model::{Taint, TaintEffect, Toleration};
+use crate::model::{TaintEffect, Toleration};
 use crate::scenario::{Policy, Scenario, TimelineAction, Workload, WorkloadKind};
 use crate::time::SimTime;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -458,32 +460,28 @@ impl<'a> Simulation<'a> {
     }
 
     fn process_taint_based_eviction(&mut self, n: NodeId) {
-        match node_lifecycle::wanted_no_execute_key(self.nodes[n].conditions.ready) {
+        let ready = self.nodes[n].conditions.ready;
+        let wanted = node_lifecycle::wanted_no_execute_key(ready);
+        match wanted {
             None => {
                 let node = &mut self.nodes[n];
-                let a = taint::remove(&mut node.taints, NOT_READY, TaintEffect::NoExecute);
-                let b = taint::remove(&mut node.taints, UNREACHABLE, TaintEffect::NoExecute);
                 if node.queued_for_no_execute {
                     node.queued_for_no_execute = false;
                     if let Some(q) = self.no_execute_queue.get_mut(&node.zone) {
                         q.retain(|&x| x != n);
                     }
                 }
-                if a || b {
+                if reconcile_no_execute_taints(&mut node.taints, ready) {
                     self.node_api_changed(n);
                 }
             }
+            // The opposite taint is there: swap at once, without a token.
+            Some(key) if self.has_no_execute(n, node_lifecycle::opposite_key(key)) => {
+                reconcile_no_execute_taints(&mut self.nodes[n].taints, ready);
+                self.node_api_changed(n);
+            }
             Some(key) => {
-                if self.has_no_execute(n, key) {
-                    return;
-                }
-                let opposite = node_lifecycle::opposite_key(key);
-                if self.has_no_execute(n, opposite) {
-                    let t = &mut self.nodes[n].taints;
-                    taint::remove(t, opposite, TaintEffect::NoExecute);
-                    t.push(Taint::new(key, TaintEffect::NoExecute));
-                    self.node_api_changed(n);
-                } else if !self.nodes[n].queued_for_no_execute {
+                if !self.has_no_execute(n, key) && !self.nodes[n].queued_for_no_execute {
                     self.nodes[n].queued_for_no_execute = true;
                     let zone = self.nodes[n].zone.clone();
                     self.no_execute_queue.entry(zone).or_default().push_back(n);
@@ -496,14 +494,13 @@ impl<'a> Simulation<'a> {
         let zones: Vec<String> = self.no_execute_queue.keys().cloned().collect();
         let mut wake: Option<SimTime> = None;
         for zone in zones {
-            loop {
-                let Some(&n) = self.no_execute_queue.get(&zone).and_then(|q| q.front()) else { break };
-                let wanted = node_lifecycle::wanted_no_execute_key(self.nodes[n].conditions.ready);
-                let Some(key) = wanted.filter(|_| !self.nodes[n].deleted) else {
+            while let Some(&n) = self.no_execute_queue.get(&zone).and_then(|q| q.front()) {
+                let ready = self.nodes[n].conditions.ready;
+                if node_lifecycle::wanted_no_execute_key(ready).is_none() || self.nodes[n].deleted {
                     self.no_execute_queue.get_mut(&zone).map(VecDeque::pop_front);
                     self.nodes[n].queued_for_no_execute = false;
                     continue;
-                };
+                }
                 let now = self.now;
                 let limiter = self.limiters.entry(zone.clone()).or_insert_with(|| ZoneLimiter::new(0.1, now));
                 if !limiter.try_take(now) {
@@ -514,11 +511,7 @@ impl<'a> Simulation<'a> {
                 }
                 self.no_execute_queue.get_mut(&zone).map(VecDeque::pop_front);
                 self.nodes[n].queued_for_no_execute = false;
-                let t = &mut self.nodes[n].taints;
-                taint::remove(t, node_lifecycle::opposite_key(key), TaintEffect::NoExecute);
-                if !t.iter().any(|x| x.key == key && x.effect == TaintEffect::NoExecute) {
-                    t.push(Taint::new(key, TaintEffect::NoExecute));
-                }
+                reconcile_no_execute_taints(&mut self.nodes[n].taints, ready);
                 self.node_api_changed(n);
             }
         }
@@ -835,7 +828,7 @@ impl<'a> Simulation<'a> {
     fn replicaset_sync(&mut self, w: WorkloadId) {
         let WorkloadKind::Deployment { replicas } = self.workloads[w].def.kind else { return };
         let active = self.workloads[w].pods.iter().filter(|&&p| self.pods[p].active()).count() as u32;
-        for _ in active..replicas {
+        for _ in 0..replicaset::replacements_needed(replicas, active) {
             self.create_pod(w, None);
         }
     }
@@ -866,14 +859,7 @@ impl<'a> Simulation<'a> {
             let states: Vec<DaemonPodState> = pods
                 .iter()
                 .map(|&p| {
-                    let pod = &self.pods[p];
-                    if pod.deletion.is_some() {
-                        DaemonPodState::Terminating
-                    } else if pod.phase == Phase::Failed {
-                        DaemonPodState::Failed
-                    } else {
-                        DaemonPodState::Active
-                    }
+                    DaemonPodState::classify(self.pods[p].deletion.is_some(), self.pods[p].phase.into())
                 })
                 .collect();
             let plan = daemonset::node_sync(decision, &states);

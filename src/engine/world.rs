@@ -8,6 +8,8 @@
 //!   only through the controllers and their upstream delays.
 
 use crate::controllers::node_lifecycle::{ConditionStatus, NodeConditions};
+use crate::controllers::replicaset;
+use crate::model::pod::PodPhase;
 use crate::model::{Affinity, ResourceList, Taint, Toleration};
 use crate::scenario::NodeDef;
 use crate::time::SimTime;
@@ -137,9 +139,20 @@ pub struct Pod {
     pub start_epoch: u32,
 }
 
+impl From<Phase> for PodPhase {
+    fn from(phase: Phase) -> PodPhase {
+        match phase {
+            Phase::Pending => PodPhase::Pending,
+            Phase::Running => PodPhase::Running,
+            Phase::Failed => PodPhase::Failed,
+        }
+    }
+}
+
 impl Pod {
-    /// Counts as a replica for its controller: not terminating, not failed, not gone.
+    /// Counts as a replica for its controller ([`replicaset::is_active`]): not gone, not
+    /// terminating, not failed.
     pub fn active(&self) -> bool {
-        !self.gone && self.deletion.is_none() && self.phase != Phase::Failed
+        !self.gone && replicaset::is_active(self.deletion.is_some(), self.phase.into())
     }
 }

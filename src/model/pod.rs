@@ -31,3 +31,36 @@ pub struct PodTemplate {
 
 /// The API server's default `terminationGracePeriodSeconds`.
 pub const DEFAULT_TERMINATION_GRACE_PERIOD: Duration = Duration::from_secs(30);
+
+/// `status.phase` of a pod.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum PodPhase {
+    /// Accepted, not (yet) running: unbound, or bound and starting.
+    #[default]
+    Pending,
+    /// Bound and started.
+    Running,
+    /// Every container terminated successfully and will not restart.
+    Succeeded,
+    /// Every container terminated, at least one in failure (for example evicted by the
+    /// kubelet).
+    Failed,
+}
+
+impl PodPhase {
+    /// Parses the phase as Kubernetes writes it (`Pending`, `Running`, `Succeeded`, `Failed`).
+    pub fn parse(s: &str) -> Option<PodPhase> {
+        match s {
+            "Pending" => Some(PodPhase::Pending),
+            "Running" => Some(PodPhase::Running),
+            "Succeeded" => Some(PodPhase::Succeeded),
+            "Failed" => Some(PodPhase::Failed),
+            _ => None,
+        }
+    }
+
+    /// `Succeeded` or `Failed`: the pod will not run again.
+    pub fn is_finished(self) -> bool {
+        matches!(self, PodPhase::Succeeded | PodPhase::Failed)
+    }
+}

@@ -53,6 +53,19 @@ fn every_case_of_every_evaluated_check_passes() {
         "nodeResourcesFit",
         "leastAllocatedScore",
         "numNodesToScore",
+        "noExecuteEviction",
+        "minTolerationSeconds",
+        "defaultTolerationSeconds",
+        "admissionOperations",
+        "daemonSetTolerations",
+        "daemonSetShouldRun",
+        "daemonSetNodeSync",
+        "daemonSetPodAffinity",
+        "nodeConditionTaints",
+        "zoneState",
+        "zoneNoExecuteRate",
+        "nodeMonitorGrace",
+        "replicaSetReplacement",
     ] {
         assert!(per_check.get(name).is_some_and(|t| t.passed > 0), "no passing case for {name}");
     }

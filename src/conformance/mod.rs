@@ -45,7 +45,7 @@ macro_rules! areas {
     };
 }
 
-areas!(matching, scheduling);
+areas!(matching, scheduling, controllers);
 
 // ---------------------------------------------------------------------------------------------
 // Registry

@@ -1,0 +1,195 @@
+//! The timeline: events parsed, `for_duration` spells expanded, sorted, and every event's
+//! node checked against the nodes present at its time.
+
+use super::nodes::StartNode;
+use super::{Resolver, at_text, known_list, root};
+use crate::scenario::TimelineAction;
+use crate::scenario::TimelineEvent;
+use crate::scenario::file::{EventFile, EventKind};
+use crate::scenario::locate::FieldPath;
+use crate::time::{SimTime, format_duration};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// A timeline action before sorting, with the path that names its node.
+struct Pending {
+    at: SimTime,
+    action: TimelineAction,
+    /// Where the node is named (or, for the end of a spell, its `for_duration`).
+    path: FieldPath,
+    /// The timeline entry it comes from.
+    entry: FieldPath,
+}
+
+impl Resolver<'_> {
+    pub(super) fn timeline(
+        &mut self,
+        files: &[EventFile],
+        start: &[StartNode],
+        horizon: Duration,
+    ) -> Vec<TimelineEvent> {
+        let mut pending = Vec::new();
+        for (i, ef) in files.iter().enumerate() {
+            self.event(&root().field("timeline").index(i), ef, horizon, &mut pending);
+        }
+        pending.sort_by_key(|p| p.at);
+
+        // Replay the node set in time order to check each event's node.
+        let mut present: Vec<String> = start.iter().map(|n| n.def.name.clone()).collect();
+        let mut removed: BTreeMap<String, (SimTime, FieldPath)> = BTreeMap::new();
+        let added_later: BTreeMap<String, (SimTime, FieldPath)> = pending
+            .iter()
+            .filter(|p| matches!(p.action, TimelineAction::AddNode(_)))
+            .map(|p| (p.action.node().to_string(), (p.at, p.entry.clone())))
+            .collect();
+        for p in &pending {
+            let node = p.action.node().to_string();
+            let exists = present.contains(&node);
+            match &p.action {
+                TimelineAction::AddNode(_) if exists => {
+                    self.problem(&p.path, format!("node {node:?} already exists at {}", at_text(p.at)));
+                }
+                TimelineAction::AddNode(_) => {
+                    removed.remove(&node);
+                    present.push(node);
+                }
+                _ if exists => {
+                    if matches!(p.action, TimelineAction::RemoveNode { .. }) {
+                        present.retain(|n| *n != node);
+                        removed.insert(node, (p.at, p.entry.clone()));
+                    }
+                }
+                _ => {
+                    let why = if let Some((t, by)) = removed.get(&node) {
+                        format!("node {node:?} was removed at {} by {}", at_text(*t), self.describe(by))
+                    } else if let Some((t, by)) = added_later.get(&node) {
+                        format!(
+                            "node {node:?} does not exist yet at {}: {} adds it at {}",
+                            at_text(p.at),
+                            self.describe(by),
+                            at_text(*t)
+                        )
+                    } else {
+                        format!("unknown node {node:?} (known: {})", known_list(present.iter()))
+                    };
+                    self.problem(&p.path, why);
+                }
+            }
+        }
+        pending.into_iter().map(|p| TimelineEvent { at: p.at, action: p.action }).collect()
+    }
+
+    /// One file entry: one action, two for a `for_duration` spell, several for a node group.
+    fn event(&mut self, path: &FieldPath, ef: &EventFile, horizon: Duration, out: &mut Vec<Pending>) {
+        let Some(at) = self.duration(&path.field("at"), &ef.at) else { return };
+        if at > horizon {
+            self.problem(
+                &path.field("at"),
+                format!("{} is after the horizon ({})", format_duration(at), format_duration(horizon)),
+            );
+        }
+        let start = SimTime::from_duration(at);
+
+        // Fields that belong to some events only.
+        let kind = ef.event;
+        let takes_taint = matches!(kind, EventKind::AddTaint | EventKind::RemoveTaint);
+        let adds_node = kind == EventKind::AddNode;
+        let checks = [
+            ("taint", ef.taint.is_some(), takes_taint, "AddTaint and RemoveTaint"),
+            ("new_node", ef.new_node.is_some(), adds_node, "AddNode"),
+            (
+                "node",
+                ef.node.is_some(),
+                !adds_node,
+                "every event except AddNode (it names the node in new_node)",
+            ),
+            (
+                "for_duration",
+                ef.for_duration.is_some(),
+                kind.closing().is_some(),
+                "Silent, NotReady, AddTaint and Cordon",
+            ),
+        ];
+        let mut shape_ok = true;
+        for (field, given, allowed, which) in checks {
+            if given && !allowed {
+                self.problem(&path.field(field), format!("{field} is only for {which}"));
+                shape_ok = false;
+            } else if !given && allowed && field != "for_duration" {
+                self.problem(&path.field(field), format!("{kind:?} needs {field}"));
+                shape_ok = false;
+            }
+        }
+        if !shape_ok {
+            return;
+        }
+        let end = ef.for_duration.as_ref().and_then(|text| {
+            let p = path.field("for_duration");
+            let d = self.positive_duration(&p, text)?;
+            if at + d > horizon {
+                self.problem(
+                    &p,
+                    format!(
+                        "the spell ends at {}, after the horizon ({})",
+                        format_duration(at + d),
+                        format_duration(horizon)
+                    ),
+                );
+            }
+            Some(start + d)
+        });
+
+        if adds_node {
+            let node_path = path.field("new_node");
+            let nf = ef.new_node.as_ref().expect("checked above: AddNode has new_node");
+            for (def, name_path) in self.node_entry(&node_path, nf) {
+                out.push(Pending {
+                    at: start,
+                    action: TimelineAction::AddNode(def),
+                    path: name_path,
+                    entry: path.clone(),
+                });
+            }
+            return;
+        }
+        let node = ef.node.clone().expect("checked above: the event has node");
+        let node_path = path.field("node");
+        let taint = match &ef.taint {
+            Some(tf) => match self.taint(&path.field("taint"), tf, kind == EventKind::AddTaint) {
+                Some(t) => Some(t),
+                None => return,
+            },
+            None => None,
+        };
+        let action = |kind: EventKind| -> TimelineAction {
+            let node = node.clone();
+            match kind {
+                EventKind::Silent => TimelineAction::NodeSilent { node },
+                EventKind::Back => TimelineAction::NodeBack { node },
+                EventKind::NotReady => TimelineAction::KubeletNotReady { node },
+                EventKind::Ready => TimelineAction::KubeletReady { node },
+                EventKind::Cordon => TimelineAction::Cordon { node },
+                EventKind::Uncordon => TimelineAction::Uncordon { node },
+                EventKind::RemoveNode => TimelineAction::RemoveNode { node },
+                EventKind::AddTaint => TimelineAction::AddTaint {
+                    node,
+                    taint: taint.clone().expect("checked above: AddTaint has taint"),
+                },
+                EventKind::RemoveTaint => {
+                    let t = taint.as_ref().expect("checked above: RemoveTaint has taint");
+                    TimelineAction::RemoveTaint { node, key: t.key.clone(), effect: t.effect }
+                }
+                EventKind::AddNode => unreachable!("AddNode is handled above"),
+            }
+        };
+        out.push(Pending { at: start, action: action(kind), path: node_path, entry: path.clone() });
+        if let (Some(end), Some(closing)) = (end, kind.closing()) {
+            out.push(Pending {
+                at: end,
+                action: action(closing),
+                path: path.field("for_duration"),
+                entry: path.clone(),
+            });
+        }
+    }
+}

@@ -9,8 +9,10 @@
 //!   business pod, but runs no pod of the agent. Measured in node-seconds; a gap is one
 //!   continuous uncovered spell of one node.
 //! * **Stranded agent** (both kinds): a pod of the agent that is bound to a node that is down,
-//!   NotReady or deleted, and not yet gone from the API. It holds its place (a Deployment does
-//!   not replace it) while reporting nothing. Measured in pod-seconds.
+//!   NotReady or deleted, and is not terminating. It holds its place (its controller does not
+//!   replace it) while reporting nothing. A pod deleted while its node is down stays in the API
+//!   until the node returns, but it is no longer stranded: its replacement exists. Measured in
+//!   pod-seconds.
 //! * **Under-replicated** (Deployment agents): fewer running pods than desired replicas;
 //!   **no replica**: desired > 0 and none running. Measured in seconds.
 
@@ -51,7 +53,7 @@ pub struct Sample {
     pub agent_running: u32,
     /// Agent pods not bound to a node.
     pub agent_pending: u32,
-    /// Agent pods bound to down, NotReady or deleted nodes.
+    /// Agent pods bound to down, NotReady or deleted nodes and not terminating.
     pub agent_stranded: u32,
 }
 
@@ -127,7 +129,8 @@ impl BlindSpotTracker {
         self.agent_pods.retain(|&p| !pods[p].gone || self.stranded.holds(&p));
         for &p in &self.agent_pods {
             let pod = &pods[p];
-            let stranded = !pod.gone && pod.node.is_some_and(|n| !nodes[n].usable());
+            let stranded =
+                !pod.gone && pod.deletion.is_none() && pod.node.is_some_and(|n| !nodes[n].usable());
             self.stranded.set(&p, stranded, now);
             sample.agent_running += u32::from(pod.running);
             sample.agent_pending += u32::from(!pod.gone && pod.node.is_none());

@@ -729,3 +729,17 @@ fn hostile_input_never_panics() {
         assert!(load_str(src, "x.ron").is_err(), "{src}");
     }
 }
+
+#[test]
+fn every_truncation_and_single_deletion_gives_an_error_not_a_panic() {
+    let cut_points: Vec<usize> = BASE.char_indices().map(|(i, _)| i).collect();
+    for &i in &cut_points {
+        let _ = load_str(&BASE[..i], "t.ron");
+        let mut deleted = BASE.to_string();
+        deleted.remove(i);
+        if let Err(e) = load_str(&deleted, "t.ron") {
+            let d = e.diagnostic().expect("content errors carry a position");
+            assert!(d.line >= 1 && d.line <= BASE.lines().count(), "{e}");
+        }
+    }
+}

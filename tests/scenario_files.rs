@@ -374,6 +374,9 @@ fn syntax_errors_carry_position_and_path() {
     expect(&src, 5, "zone", "nodes[0].zone: Expected comma");
     let src = with("kind: DaemonSet,", "kind: \"DaemonSet\",");
     expect(&src, 9, "\"DaemonSet\"", "agents[0].kind: Expected identifier (kinds and events are bare words");
+    let src = with("(name: \"agent\",", "(\"name\": \"agent\",");
+    expect(&src, 9, "\"name\"", "agents[0].name: Expected identifier");
+    assert!(!error(&src).contains("bare words"));
     let src = with("kind: DaemonSet,", "kind: Daemonset,");
     expect(&src, 9, "Daemonset", "agents[0].kind: Unexpected variant named `Daemonset` in enum `Kind`");
     let src = with("replicas: 2", "replicas: -2");

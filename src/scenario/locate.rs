@@ -504,11 +504,23 @@ impl Scanner<'_> {
             p += 1;
         }
         let id_start = p;
-        while self.b.get(p).is_some_and(|&c| Self::is_ident_byte(c)) {
+        if self.b.get(p) == Some(&b'"') {
+            // A quoted field name (a mistake `ron` reports; the path still helps).
             p += 1;
-        }
-        if p == id_start || self.b[id_start].is_ascii_digit() {
-            return false;
+            while self.b.get(p).is_some_and(|&c| c != b'"' && c != b'\n') {
+                p += 1;
+            }
+            if self.b.get(p) != Some(&b'"') {
+                return false;
+            }
+            p += 1;
+        } else {
+            while self.b.get(p).is_some_and(|&c| Self::is_ident_byte(c)) {
+                p += 1;
+            }
+            if p == id_start || self.b[id_start].is_ascii_digit() {
+                return false;
+            }
         }
         while self.b.get(p).is_some_and(|c| c.is_ascii_whitespace()) {
             p += 1;
@@ -527,7 +539,8 @@ impl Scanner<'_> {
                     return;
                 }
                 let start = self.pos;
-                if !self.peek().is_some_and(Self::is_ident_byte) {
+                let quoted = self.peek() == Some(b'"');
+                if !quoted && !self.peek().is_some_and(Self::is_ident_byte) {
                     // Not a field name: skip one value so the scan moves on.
                     self.value(path, depth + 1);
                     if self.pos == start {
@@ -536,7 +549,7 @@ impl Scanner<'_> {
                     self.after_item(b')');
                     continue;
                 }
-                let name = self.ident().to_string();
+                let name = if quoted { self.string() } else { self.ident().to_string() };
                 let field = path.field(&name);
                 self.trivia();
                 if self.peek() == Some(b':') {

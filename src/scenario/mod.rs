@@ -88,7 +88,7 @@ fn syntax_diagnostic(e: &ron::error::SpannedError, map: &locate::SourceMap<'_>, 
             field = if field.is_empty() { missing.to_string() } else { format!("{field}.{missing}") };
             message = format!("missing field `{missing}`");
         }
-        E::ExpectedIdentifier => {
+        E::ExpectedIdentifier if field.ends_with("kind") || field.ends_with("event") => {
             message.push_str(" (kinds and events are bare words: kind: Deployment, event: Silent)");
         }
         E::ExpectedString => message.push_str(" (write text in double quotes)"),

@@ -297,6 +297,27 @@ fn settings_override_version_defaults() {
 }
 
 #[test]
+fn settings_out_of_range_are_errors() {
+    let settings =
+        |text: &str| with(r#"    horizon: "1d","#, &format!(r#"    horizon: "1d", settings: ({text}),"#));
+    let src = settings("unhealthy_zone_threshold: 1.5");
+    expect(
+        &src,
+        3,
+        "1.5",
+        "settings.unhealthy_zone_threshold: 1.5 is out of range (must be between 0 and 1)",
+    );
+    let src = settings("node_eviction_rate: -0.1");
+    expect(&src, 3, "-0.1", "settings.node_eviction_rate: -0.1 is out of range (must be 0 or more)");
+    let src = settings("percentage_of_nodes_to_score: 150");
+    expect(&src, 3, "150", "settings.percentage_of_nodes_to_score: 150 is more than 100 (percent)");
+    let src = settings("default_not_ready_toleration_seconds: -5");
+    expect(&src, 3, "-5", "settings.default_not_ready_toleration_seconds: -5 is negative");
+    let src = settings("node_monitor_grace_period: 50");
+    expect(&src, 3, "50", "settings.node_monitor_grace_period: Expected string");
+}
+
+#[test]
 fn workload_fields_resolve_like_the_api_server() {
     let src = with(
         r#"    workloads: [(name: "web", kind: Deployment, replicas: 2)],"#,
@@ -405,6 +426,11 @@ fn bad_durations_are_rejected_with_position() {
     expect(&src, 3, "\"0s\"", "horizon: the horizon must be longer than zero");
     let src = with(r#"horizon: "1d","#, r#"horizon: "1d", settings: (node_monitor_period: "0s"),"#);
     expect(&src, 3, "\"0s\"", "settings.node_monitor_period: must be longer than zero");
+    let src = with(
+        "    timeline: [],",
+        "    timeline: [(at: \"1h\", node: \"w1\", event: Silent, for_duration: \"0s\")],",
+    );
+    expect(&src, 14, "\"0s\"", "timeline[0].for_duration: must be longer than zero");
     let src = with("replicas: 2)", "replicas: 2, termination_grace_period: \"1.5s\")");
     expect(&src, 12, "\"1.5s\"", "workloads[0].termination_grace_period: must be whole seconds");
 }

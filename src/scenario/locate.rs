@@ -138,6 +138,12 @@ impl<'a> SourceMap<'a> {
         rest.char_indices().nth(column.saturating_sub(1)).map_or(self.src.len(), |(i, _)| start + i)
     }
 
+    /// The first offset at or after `off` that is not a space, tab or line break.
+    pub(crate) fn skip_blanks(&self, off: usize) -> usize {
+        let rest = self.src.get(off..).unwrap_or("");
+        off + (rest.len() - rest.trim_start().len())
+    }
+
     /// Where the value at `path` starts. When the path is not written in the file (a missing
     /// field), the nearest enclosing path that is written is used instead.
     pub(crate) fn locate(&self, path: &FieldPath) -> LineCol {

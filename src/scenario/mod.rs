@@ -79,8 +79,10 @@ pub fn default_scenario() -> Scenario {
 /// Turns a `ron` error into a diagnostic with the field path around its position.
 fn syntax_diagnostic(e: &ron::error::SpannedError, map: &locate::SourceMap<'_>, origin: &str) -> Diagnostic {
     use ron::error::Error as E;
-    let (line, column) = (e.span.start.line, e.span.start.col);
-    let mut field = map.path_at(map.offset_of(line, column));
+    // `ron` sometimes stops just before the blank that precedes the offending token.
+    let offset = map.skip_blanks(map.offset_of(e.span.start.line, e.span.start.col));
+    let locate::LineCol { line, column } = map.line_col(offset);
+    let mut field = map.path_at(offset);
     let mut message = e.code.to_string();
     match &e.code {
         // `ron` places a missing field at the closing parenthesis of its struct.

@@ -2,7 +2,7 @@
 //!
 //! The document is built from structs, so keys always come out in declaration order. Times are
 //! seconds as JSON numbers, computed from whole milliseconds (at most three decimals). The
-//! schema is described field by field in `docs-draft/report-format.md`; a change that removes
+//! schema is described field by field in the README (section "Reports"); a change that removes
 //! or re-types a field gets a new schema name.
 
 use crate::measures::{AgentComparison, Comparison, IntervalStats, RunOutput, SAMPLE_INTERVAL};

@@ -15,11 +15,13 @@ use crate::scenario::NodeDef;
 use crate::time::SimTime;
 use std::collections::BTreeSet;
 
-/// Index of a node in [`World::nodes`]; nodes are never removed from the vector.
+/// Index of a node in a run's node list; nodes are never removed from it (a deleted Node object
+/// keeps its slot, marked deleted).
 pub type NodeId = usize;
-/// Index of a pod in [`World::pods`]; pods are never removed from the vector.
+/// Index of a pod in a run's pod list; pods are never removed from it (a pod that is gone keeps
+/// its slot, marked gone).
 pub type PodId = usize;
-/// Index of a workload in [`World::workloads`].
+/// Index of a workload in a run's workload list (business workloads first, then agents).
 pub type WorkloadId = usize;
 
 /// A node.

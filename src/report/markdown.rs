@@ -285,8 +285,8 @@ fn guide(out: &mut String) {
          business pods while running no agent pod, summed over nodes. A *gap* is one unbroken \
          uncovered spell of one node; the longest gap is the worst single spell.\n\
          - **Stranded agent pod-time**: the time agent pods spent bound to a node that was down, \
-         NotReady or deleted while still present in the API, summed over pods. Such a pod holds \
-         its place (its Deployment does not replace it) but reports nothing.\n\
+         NotReady or deleted without being deleted itself, summed over pods. Such a pod holds \
+         its place (its controller does not replace it) but reports nothing.\n\
          - **Under-replicated time** (Deployment agents): how long fewer agent pods ran than the \
          desired replica count, and in how many spells. **No-replica time**: how long none ran.\n\
          - Spells still open at the end of the run are closed at the horizon and counted.\n\

@@ -196,6 +196,7 @@ fn b11_a_no_execute_taint_added_later_removes_the_running_daemon_pod_at_once() {
     let taint =
         taintsim::model::Taint::with_value("dedicated", "batch", taintsim::model::TaintEffect::NoExecute);
     sc.timeline.push(taintsim::scenario::TimelineEvent {
+        target: taintsim::scenario::NodeTarget::Named,
         at: SimTime::from_secs(600),
         action: taintsim::scenario::TimelineAction::AddTaint { node: "w3".into(), taint },
     });
@@ -342,4 +343,17 @@ fn b17_zero_seconds_means_immediately_and_omitted_means_forever() {
     let zero = run(&sc, "app", "zero");
     assert_eq!(deletions(&zero), vec![(655.0, "w1".into(), DeletionCause::TaintEviction)]);
     assert!(deletions(&run(&sc, "app", "forever")).is_empty());
+}
+
+// ----- events aimed at the node running the agent ---------------------------------------------
+
+#[test]
+fn a_spell_aimed_at_the_agent_follows_it_wherever_its_policy_placed_it() {
+    let sc = cluster_agent_scenario(
+        r#"(at: "10m", event: Silent, node_of: "cluster-agent", for_duration: "20m")"#,
+    );
+    let pair = run(&sc, "cluster-agent", "exists-pair");
+    assert_eq!(pair.blind_spots.under_replicated.unwrap().total, Duration::from_secs(1205));
+    let none = run(&sc, "cluster-agent", "none");
+    assert_eq!(deletions(&none), vec![(955.0, "w1".into(), DeletionCause::TaintEviction)]);
 }

@@ -772,3 +772,34 @@ fn every_truncation_and_single_deletion_gives_an_error_not_a_panic() {
         }
     }
 }
+
+// -------------------------------------------------------------------------------------------
+// Events aimed at the node running a workload
+
+#[test]
+fn node_of_opens_and_closes_a_spell_on_the_same_target() {
+    let timeline =
+        r#"    timeline: [(at: "1h", node_of: "cluster-agent", event: Silent, for_duration: "20m")],"#;
+    let s = load_str(&with("    timeline: [],", timeline), "t").unwrap();
+    use taintsim::scenario::NodeTarget;
+    assert_eq!(s.timeline.len(), 2);
+    assert_eq!(s.timeline[0].target, NodeTarget::NodeOf { workload: "cluster-agent".into(), spell: Some(0) });
+    assert_eq!(s.timeline[1].target, NodeTarget::SpellEnd { workload: "cluster-agent".into(), spell: 0 });
+    assert_eq!(s.timeline[0].node_label(), "node of cluster-agent");
+}
+
+#[test]
+fn node_of_must_name_a_deployment_or_pod_workload() {
+    let daemon = r#"    timeline: [(at: "1h", node_of: "agent", event: Silent)],"#;
+    let e = error(&with("    timeline: [],", daemon));
+    assert!(
+        e.starts_with("scenarios/t.ron:14:") && e.contains("timeline[0].node_of") && e.contains("DaemonSet"),
+        "{e}"
+    );
+    let unknown = r#"    timeline: [(at: "1h", node_of: "nope", event: Silent)],"#;
+    let e = error(&with("    timeline: [],", unknown));
+    assert!(e.contains("timeline[0].node_of") && e.contains("unknown workload \"nope\""), "{e}");
+    let both = r#"    timeline: [(at: "1h", node: "w1", node_of: "web", event: Silent)],"#;
+    let e = error(&with("    timeline: [],", both));
+    assert!(e.contains("not both"), "{e}");
+}

@@ -22,7 +22,7 @@ use crate::measures::{
 use crate::model::keys::{NOT_READY, UNREACHABLE};
 use crate::model::taint;
 use crate::model::{TaintEffect, Toleration};
-use crate::scenario::{Policy, Scenario, TimelineAction, Workload, WorkloadKind};
+use crate::scenario::{NodeTarget, Policy, Scenario, TimelineAction, Workload, WorkloadKind};
 use crate::time::SimTime;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
@@ -108,6 +108,7 @@ pub struct Simulation<'a> {
     counters: AgentCounters,
     agent: WorkloadId,
     agent_log: Vec<AgentEvent>,
+    spell_nodes: BTreeMap<u32, NodeId>,
     events: u64,
 }
 
@@ -174,6 +175,7 @@ impl<'a> Simulation<'a> {
             counters: AgentCounters::default(),
             agent,
             agent_log: Vec::new(),
+            spell_nodes: BTreeMap::new(),
             events: 0,
         }
     }
@@ -291,7 +293,7 @@ impl<'a> Simulation<'a> {
             self.node_api_changed(id);
             return;
         }
-        let Some(&n) = self.node_index.get(action.node()) else { return };
+        let Some(n) = self.event_node(i) else { return };
         if self.nodes[n].deleted {
             return;
         }
@@ -369,6 +371,31 @@ impl<'a> Simulation<'a> {
             }
             TimelineAction::AddNode(_) => unreachable!("handled above"),
         }
+    }
+
+    /// The node timeline event `i` applies to, resolving `node_of` targets now.
+    fn event_node(&mut self, i: usize) -> Option<NodeId> {
+        let event = &self.sc.timeline[i];
+        match &event.target {
+            NodeTarget::Named => self.node_index.get(event.action.node()).copied(),
+            NodeTarget::NodeOf { workload, spell } => {
+                let n = self.node_of(workload);
+                if let (Some(spell), Some(n)) = (spell, n) {
+                    self.spell_nodes.insert(*spell, n);
+                }
+                n
+            }
+            NodeTarget::SpellEnd { spell, .. } => self.spell_nodes.remove(spell),
+        }
+    }
+
+    /// The node of the workload's oldest running pod, else of its oldest bound active pod.
+    fn node_of(&self, workload: &str) -> Option<NodeId> {
+        let w = self.workloads.iter().position(|w| w.def.name == workload)?;
+        let pods = &self.workloads[w].pods;
+        let running = pods.iter().find(|&&p| self.pods[p].running);
+        let bound = || pods.iter().find(|&&p| self.pods[p].active() && self.pods[p].node.is_some());
+        running.or_else(bound).and_then(|&p| self.pods[p].node)
     }
 
     // ----- node lifecycle ---------------------------------------------------------------

@@ -5,8 +5,8 @@ use crate::measures::{
 };
 use crate::model::{PodTemplate, Taint, TaintEffect, Toleration};
 use crate::scenario::{
-    ControllerSettings, KubeVersion, NodeDef, Policy, Scenario, TimelineAction, TimelineEvent, Workload,
-    WorkloadKind,
+    ControllerSettings, KubeVersion, NodeDef, NodeTarget, Policy, Scenario, TimelineAction, TimelineEvent,
+    Workload, WorkloadKind,
 };
 use crate::time::SimTime;
 use std::time::Duration;
@@ -62,10 +62,12 @@ pub(crate) fn scenario() -> Scenario {
         ],
         timeline: vec![
             TimelineEvent {
+                target: NodeTarget::Named,
                 at: SimTime::from_secs(600),
                 action: TimelineAction::NodeSilent { node: "node-a".into() },
             },
             TimelineEvent {
+                target: NodeTarget::Named,
                 at: SimTime::from_secs(900),
                 action: TimelineAction::AddTaint {
                     node: "node-b".into(),
@@ -73,6 +75,7 @@ pub(crate) fn scenario() -> Scenario {
                 },
             },
             TimelineEvent {
+                target: NodeTarget::Named,
                 at: SimTime::from_secs(1800),
                 action: TimelineAction::NodeBack { node: "node-a".into() },
             },

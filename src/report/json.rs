@@ -7,7 +7,7 @@
 
 use crate::measures::{AgentComparison, Comparison, IntervalStats, RunOutput, SAMPLE_INTERVAL};
 use crate::model::{Taint, TaintEffect, Toleration};
-use crate::scenario::{Scenario, TimelineAction, TimelineEvent, WorkloadKind};
+use crate::scenario::{NodeTarget, Scenario, TimelineAction, TimelineEvent, WorkloadKind};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -121,6 +121,8 @@ struct EventDoc<'a> {
     action: &'static str,
     node: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    node_of: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     taint: Option<TaintRef<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     taints: Option<&'a [Taint]>,
@@ -153,7 +155,20 @@ impl<'a> EventDoc<'a> {
             TimelineAction::AddNode(def) => ("AddNode", None, Some(def.taints.as_slice())),
             TimelineAction::RemoveNode { .. } => ("RemoveNode", None, None),
         };
-        EventDoc { at_s: e.at.as_millis() as f64 / 1000.0, action, node: e.action.node(), taint, taints }
+        let node_of = match &e.target {
+            NodeTarget::Named => None,
+            NodeTarget::NodeOf { workload, .. } | NodeTarget::SpellEnd { workload, .. } => {
+                Some(workload.as_str())
+            }
+        };
+        EventDoc {
+            at_s: e.at.as_millis() as f64 / 1000.0,
+            action,
+            node: e.action.node(),
+            node_of,
+            taint,
+            taints,
+        }
     }
 }
 

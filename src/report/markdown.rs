@@ -265,7 +265,7 @@ fn timeline(out: &mut String, events: &[TimelineEvent]) {
     }
     out.push_str("| Time | Node | Event |\n|---:|---|---|\n");
     for e in events {
-        let _ = writeln!(out, "| {} | {} | {} |", e.at, escape(e.action.node()), describe(&e.action));
+        let _ = writeln!(out, "| {} | {} | {} |", e.at, escape(&e.node_label()), describe(&e.action));
     }
     out.push('\n');
 }

@@ -241,6 +241,7 @@ pub(crate) struct EventFile {
     pub(crate) at: String,
     pub(crate) event: EventKind,
     pub(crate) node: Option<String>,
+    pub(crate) node_of: Option<String>,
     pub(crate) taint: Option<TaintFile>,
     pub(crate) new_node: Option<NodeFile>,
     pub(crate) for_duration: Option<String>,

@@ -222,6 +222,49 @@ pub struct TimelineEvent {
     pub at: SimTime,
     /// What happens.
     pub action: TimelineAction,
+    /// Which node it happens to.
+    pub target: NodeTarget,
+}
+
+impl TimelineEvent {
+    /// An event on the node the action names.
+    pub fn named(at: SimTime, action: TimelineAction) -> TimelineEvent {
+        TimelineEvent { at, action, target: NodeTarget::Named }
+    }
+
+    /// The node as written for people: its name, or "node of <workload>".
+    pub fn node_label(&self) -> String {
+        match &self.target {
+            NodeTarget::Named => self.action.node().to_string(),
+            NodeTarget::NodeOf { workload, .. } | NodeTarget::SpellEnd { workload, .. } => {
+                format!("node of {workload}")
+            }
+        }
+    }
+}
+
+/// How a timeline event's node is chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NodeTarget {
+    /// The node named in the action.
+    Named,
+    /// The node running the workload's oldest running pod when the event happens (or, with
+    /// none running, its oldest bound pod); the event is skipped when the workload has no pod
+    /// on a node. The action's node name is empty. `spell` links the event to the end of its
+    /// `for_duration` spell.
+    NodeOf {
+        /// Workload (business or agent) name.
+        workload: String,
+        /// Spell number, when the event opens a spell.
+        spell: Option<u32>,
+    },
+    /// The node the opening event of spell `spell` went to (skipped when that was skipped).
+    SpellEnd {
+        /// Workload named by the opening event (for display).
+        workload: String,
+        /// Spell number.
+        spell: u32,
+    },
 }
 
 /// What a timeline event does. Truth events (`NodeSilent`, `NodeBack`, `KubeletNotReady`,

@@ -99,7 +99,7 @@ impl Resolver<'_> {
         let workloads = self.workloads(&f.workloads, &f.agents, &start_names);
         let (workloads, agents) = workloads;
         let policies = self.policies(&f.policies, &f.agents, &f.workloads);
-        let timeline = self.timeline(&f.timeline, &start, horizon);
+        let timeline = self.timeline(&f.timeline, &start, horizon, &workloads, &agents);
 
         Scenario {
             name: f.name.clone(),

@@ -3,10 +3,9 @@
 
 use super::nodes::StartNode;
 use super::{Resolver, at_text, known_list, root};
-use crate::scenario::TimelineAction;
-use crate::scenario::TimelineEvent;
 use crate::scenario::file::{EventFile, EventKind};
 use crate::scenario::locate::FieldPath;
+use crate::scenario::{NodeTarget, TimelineAction, TimelineEvent, Workload, WorkloadKind};
 use crate::time::{SimTime, format_duration};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -19,6 +18,8 @@ struct Pending {
     path: FieldPath,
     /// The timeline entry it comes from.
     entry: FieldPath,
+    /// How the node is chosen.
+    target: NodeTarget,
 }
 
 impl Resolver<'_> {
@@ -27,10 +28,13 @@ impl Resolver<'_> {
         files: &[EventFile],
         start: &[StartNode],
         horizon: Duration,
+        workloads: &[Workload],
+        agents: &[Workload],
     ) -> Vec<TimelineEvent> {
         let mut pending = Vec::new();
+        let placed: Vec<&Workload> = workloads.iter().chain(agents).collect();
         for (i, ef) in files.iter().enumerate() {
-            self.event(&root().field("timeline").index(i), ef, horizon, &mut pending);
+            self.event(&root().field("timeline").index(i), ef, horizon, &placed, i as u32, &mut pending);
         }
         pending.sort_by_key(|p| p.at);
 
@@ -42,7 +46,7 @@ impl Resolver<'_> {
             .filter(|p| matches!(p.action, TimelineAction::AddNode(_)))
             .map(|p| (p.action.node().to_string(), (p.at, p.entry.clone())))
             .collect();
-        for p in &pending {
+        for p in pending.iter().filter(|p| p.target == NodeTarget::Named) {
             let node = p.action.node().to_string();
             let exists = present.contains(&node);
             match &p.action {
@@ -76,11 +80,19 @@ impl Resolver<'_> {
                 }
             }
         }
-        pending.into_iter().map(|p| TimelineEvent { at: p.at, action: p.action }).collect()
+        pending.into_iter().map(|p| TimelineEvent { at: p.at, action: p.action, target: p.target }).collect()
     }
 
     /// One file entry: one action, two for a `for_duration` spell, several for a node group.
-    fn event(&mut self, path: &FieldPath, ef: &EventFile, horizon: Duration, out: &mut Vec<Pending>) {
+    fn event(
+        &mut self,
+        path: &FieldPath,
+        ef: &EventFile,
+        horizon: Duration,
+        placed: &[&Workload],
+        spell: u32,
+        out: &mut Vec<Pending>,
+    ) {
         let Some(at) = self.duration(&path.field("at"), &ef.at) else { return };
         if at > horizon {
             self.problem(
@@ -99,7 +111,7 @@ impl Resolver<'_> {
             ("new_node", ef.new_node.is_some(), adds_node, "AddNode"),
             (
                 "node",
-                ef.node.is_some(),
+                ef.node.is_some() || ef.node_of.is_some(),
                 !adds_node,
                 "every event except AddNode (it names the node in new_node)",
             ),
@@ -120,9 +132,39 @@ impl Resolver<'_> {
                 shape_ok = false;
             }
         }
+        if ef.node.is_some() && ef.node_of.is_some() {
+            self.problem(&path.field("node_of"), "give either node or node_of, not both".to_string());
+            shape_ok = false;
+        }
         if !shape_ok {
             return;
         }
+        let target = match &ef.node_of {
+            None => NodeTarget::Named,
+            Some(name) => {
+                match placed.iter().find(|w| w.name == *name) {
+                    Some(w) if matches!(w.kind, WorkloadKind::DaemonSet) => {
+                        self.problem(
+                        &path.field("node_of"),
+                        format!("{name:?} is a DaemonSet, which runs on many nodes; name a Deployment or a Pod"),
+                    );
+                        return;
+                    }
+                    Some(_) => NodeTarget::NodeOf {
+                        workload: name.clone(),
+                        spell: ef.for_duration.as_ref().map(|_| spell),
+                    },
+                    None => {
+                        let known = known_list(placed.iter().map(|w| &w.name));
+                        self.problem(
+                            &path.field("node_of"),
+                            format!("unknown workload {name:?} (known: {known})"),
+                        );
+                        return;
+                    }
+                }
+            }
+        };
         let end = ef.for_duration.as_ref().and_then(|text| {
             let p = path.field("for_duration");
             let d = self.positive_duration(&p, text)?;
@@ -148,12 +190,13 @@ impl Resolver<'_> {
                     action: TimelineAction::AddNode(def),
                     path: name_path,
                     entry: path.clone(),
+                    target: NodeTarget::Named,
                 });
             }
             return;
         }
-        let node = ef.node.clone().expect("checked above: the event has node");
-        let node_path = path.field("node");
+        let node = ef.node.clone().unwrap_or_default();
+        let node_path = path.field(if ef.node.is_some() { "node" } else { "node_of" });
         let taint = match &ef.taint {
             Some(tf) => match self.taint(&path.field("taint"), tf, kind == EventKind::AddTaint) {
                 Some(t) => Some(t),
@@ -182,13 +225,20 @@ impl Resolver<'_> {
                 EventKind::AddNode => unreachable!("AddNode is handled above"),
             }
         };
-        out.push(Pending { at: start, action: action(kind), path: node_path, entry: path.clone() });
+        let end_target = match &target {
+            NodeTarget::NodeOf { workload, spell: Some(spell) } => {
+                NodeTarget::SpellEnd { workload: workload.clone(), spell: *spell }
+            }
+            other => other.clone(),
+        };
+        out.push(Pending { at: start, action: action(kind), path: node_path, entry: path.clone(), target });
         if let (Some(end), Some(closing)) = (end, kind.closing()) {
             out.push(Pending {
                 at: end,
                 action: action(closing),
                 path: path.field("for_duration"),
                 entry: path.clone(),
+                target: end_target,
             });
         }
     }

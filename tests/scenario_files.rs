@@ -138,7 +138,7 @@ fn default_scenario_has_the_documented_shape() {
         vec![Toleration::exists_for("node.kubernetes.io/not-ready", TaintEffect::NoExecute, 60)]
     );
 
-    let timeline: Vec<(SimTime, &str, &str)> = s
+    let timeline: Vec<(SimTime, &str, String)> = s
         .timeline
         .iter()
         .map(|e| {
@@ -151,29 +151,34 @@ fn default_scenario_has_the_documented_shape() {
                 TimelineAction::RemoveNode { .. } => "remove",
                 other => panic!("unexpected {other:?}"),
             };
-            (e.at, what, e.action.node())
+            (e.at, what, e.node_label())
         })
         .collect();
     let m20 = Duration::from_secs(20 * 60);
-    assert_eq!(
-        timeline,
-        [
-            (hours(3), "add", "node-scan-3"),
-            (hours(6), "not-ready", "node-worker-b-0"),
-            (hours(6) + m20, "ready", "node-worker-b-0"),
-            (hours(12), "silent", "node-worker-c-0"),
-            (hours(12) + m20, "back", "node-worker-c-0"),
-            (hours(14), "silent", "node-cp-0"),
-            (hours(14) + m20, "back", "node-cp-0"),
-            (hours(15), "silent", "node-cp-1"),
-            (hours(15) + m20, "back", "node-cp-1"),
-            (hours(16), "silent", "node-cp-2"),
-            (hours(16) + m20, "back", "node-cp-2"),
-            (hours(18), "silent", "node-worker-d-0"),
-            (hours(18) + m20, "back", "node-worker-d-0"),
-            (hours(21), "remove", "node-scan-3"),
-        ]
-    );
+    let agent_node = "node of deepfence-agent-cluster";
+    let expected: Vec<(SimTime, &str, &str)> = vec![
+        (hours(3), "add", "node-scan-3"),
+        (hours(6), "not-ready", "node-worker-b-0"),
+        (hours(6) + m20, "ready", "node-worker-b-0"),
+        (hours(8), "not-ready", agent_node),
+        (hours(8) + m20, "ready", agent_node),
+        (hours(10), "silent", agent_node),
+        (hours(10) + m20, "back", agent_node),
+        (hours(12), "silent", "node-worker-c-0"),
+        (hours(12) + m20, "back", "node-worker-c-0"),
+        (hours(14), "silent", "node-cp-0"),
+        (hours(14) + m20, "back", "node-cp-0"),
+        (hours(15), "silent", "node-cp-1"),
+        (hours(15) + m20, "back", "node-cp-1"),
+        (hours(16), "silent", "node-cp-2"),
+        (hours(16) + m20, "back", "node-cp-2"),
+        (hours(18), "silent", "node-worker-d-0"),
+        (hours(18) + m20, "back", "node-worker-d-0"),
+        (hours(21), "remove", "node-scan-3"),
+    ];
+    let expected: Vec<(SimTime, &str, String)> =
+        expected.into_iter().map(|(t, w, n)| (t, w, n.to_string())).collect();
+    assert_eq!(timeline, expected);
     let TimelineAction::AddNode(added) = &s.timeline[0].action else { unreachable!() };
     assert_eq!(added.taints[0].to_string(), "dedicated=security-scan:NoSchedule");
     assert_eq!(added.zone(), "us-east1-d");

@@ -6,6 +6,8 @@
 
 pub mod admission;
 pub mod daemonset;
+pub mod disruption;
+pub mod drain;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod scheduler;

@@ -66,6 +66,10 @@ fn every_case_of_every_evaluated_check_passes() {
         "zoneNoExecuteRate",
         "nodeMonitorGrace",
         "replicaSetReplacement",
+        "drainPlan",
+        "skipDeletedFilter",
+        "pdbStatus",
+        "evictionRequest",
     ] {
         assert!(per_check.get(name).is_some_and(|t| t.passed > 0), "no passing case for {name}");
     }

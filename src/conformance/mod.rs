@@ -45,7 +45,7 @@ macro_rules! areas {
     };
 }
 
-areas!(matching, scheduling, controllers);
+areas!(matching, scheduling, controllers, drains);
 
 // ---------------------------------------------------------------------------------------------
 // Registry

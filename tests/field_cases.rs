@@ -357,3 +357,68 @@ fn a_spell_aimed_at_the_agent_follows_it_wherever_its_policy_placed_it() {
     let none = run(&sc, "cluster-agent", "none");
     assert_eq!(deletions(&none), vec![(955.0, "w1".into(), DeletionCause::TaintEviction)]);
 }
+
+// ----- agent-less nodes, start-up problems, time series ---------------------------------------
+
+#[test]
+fn an_idle_tainted_node_without_the_agent_is_agentless_but_not_uncovered() {
+    let sc = scenario(
+        r#"(
+        name: "idle", horizon: "1h",
+        nodes: [
+            (name: "w1", zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"}),
+            (name: "cp1", zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"},
+             taints: [(key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule")]),
+        ],
+        workloads: [(name: "app", kind: Deployment, replicas: 1, requests: {"cpu": "100m"})],
+        agents: [(name: "node-agent", kind: DaemonSet, requests: {"cpu": "100m"})],
+        policies: [(name: "none", tolerations: []), (name: "all", tolerations: [(operator: "Exists")])],
+    )"#,
+    );
+    let none = run(&sc, "node-agent", "none");
+    assert_eq!(none.blind_spots.uncovered_nodes.unwrap().total, Duration::ZERO);
+    let agentless = none.blind_spots.agentless_nodes.unwrap();
+    assert_eq!((agentless.count, agentless.total), (1, Duration::from_secs(3600)));
+    assert_eq!(run(&sc, "node-agent", "all").blind_spots.agentless_nodes.unwrap().total, Duration::ZERO);
+}
+
+#[test]
+fn pods_that_cannot_start_are_reported_as_start_issues() {
+    let sc = scenario(
+        r#"(
+        name: "overcommit", horizon: "10m",
+        nodes: [(name: "w1", zone: "z1", capacity: {"cpu": "2", "memory": "8Gi", "pods": "110"})],
+        workloads: [
+            (name: "huge", kind: Pod, node_name: "w1", requests: {"cpu": "100"}),
+            (name: "trainer", kind: Deployment, replicas: 2, limits: {"nvidia.com/gpu": "1"}),
+        ],
+        agents: [(name: "cluster-agent", kind: Deployment, replicas: 1, requests: {"cpu": "100m"})],
+        policies: [(name: "none", tolerations: [])],
+    )"#,
+    );
+    let out = run(&sc, "cluster-agent", "none");
+    let issues: Vec<(String, u32, String)> =
+        out.start_issues.iter().map(|i| (i.workload.clone(), i.pods, i.reason.clone())).collect();
+    assert_eq!(issues.len(), 2, "{issues:?}");
+    assert_eq!((issues[0].0.as_str(), issues[0].1), ("huge", 1));
+    assert!(
+        issues[0].2.contains("kubelet on w1 rejected it") && issues[0].2.contains("Insufficient cpu"),
+        "{issues:?}"
+    );
+    assert_eq!((issues[1].0.as_str(), issues[1].1), ("trainer", 2));
+    assert!(issues[1].2.contains("0/1 nodes are available"), "{issues:?}");
+    // The rejected pod holds nothing: the agent still fits and runs.
+    assert_eq!(out.blind_spots.no_replica.unwrap().total, Duration::ZERO);
+}
+
+#[test]
+fn a_time_series_row_shows_the_state_after_every_event_at_its_instant() {
+    // The replacement starts at 960 s, exactly on a sample instant.
+    let sc = cluster_agent_scenario(r#"(at: "10m", event: Silent, node: "w1", for_duration: "20m")"#);
+    let out = run(&sc, "cluster-agent", "none");
+    let row = out.samples.iter().find(|s| s.at == SimTime::from_secs(960)).expect("a row at 960 s");
+    assert_eq!(row.agent_running, 1);
+    let before = out.samples.iter().find(|s| s.at == SimTime::from_secs(900)).unwrap();
+    assert_eq!(before.agent_running, 0);
+    assert_eq!(out.samples.len(), 61, "one row a minute from 0 to 1 h inclusive");
+}

@@ -808,3 +808,12 @@ fn node_of_must_name_a_deployment_or_pod_workload() {
     let e = error(&with("    timeline: [],", both));
     assert!(e.contains("not both"), "{e}");
 }
+
+#[test]
+fn a_horizon_beyond_a_year_is_rejected() {
+    let e = error(&with(r#"horizon: "1d","#, r#"horizon: "1000000d","#));
+    assert!(
+        e.starts_with("scenarios/t.ron:3:") && e.contains("horizon") && e.contains("at most 366d"),
+        "{e}"
+    );
+}

@@ -14,10 +14,10 @@ use crate::controllers::node_lifecycle::{
     reconcile_no_schedule_taints,
 };
 use crate::controllers::replicaset;
-use crate::controllers::scheduler::{NodeView, PodView, Scheduler};
+use crate::controllers::scheduler::{FilterStatus, NodeView, PodView, Scheduler, filter_resources_fit};
 use crate::controllers::taint_eviction::{Action, TaintEvictionController};
 use crate::measures::{
-    AgentCounters, AgentEvent, AgentEventKind, BlindSpotTracker, DeletionCause, RunOutput, Sample,
+    AgentCounters, AgentEvent, AgentEventKind, BlindSpotTracker, DeletionCause, RunOutput, Sample, StartIssue,
 };
 use crate::model::keys::{NOT_READY, UNREACHABLE};
 use crate::model::taint;
@@ -43,7 +43,6 @@ enum Ev {
     PodGone { pod: PodId },
     TaintEvictionDue { pod: PodId },
     OrphanGc { node: NodeId },
-    Sample,
 }
 
 /// The tolerations pods of `workload` end up with: the DaemonSet controller's additions for
@@ -109,6 +108,7 @@ pub struct Simulation<'a> {
     agent: WorkloadId,
     agent_log: Vec<AgentEvent>,
     spell_nodes: BTreeMap<u32, NodeId>,
+    start_problems: Vec<(WorkloadId, String)>,
     events: u64,
 }
 
@@ -142,6 +142,9 @@ impl<'a> Simulation<'a> {
         // Every run of a scenario draws from the same stream, so runs make the same choices
         // until their policies make them diverge, and adding a policy changes no other run.
         let seed = derive_seed(scenario.seed, "scheduler");
+        let tpl = &workloads[agent].def.template;
+        let tracker = BlindSpotTracker::new(agent, daemon_set, desired)
+            .with_node_selection(tpl.node_selector.clone(), tpl.affinity.clone());
         let mut nodes = Vec::new();
         let mut node_index = BTreeMap::new();
         for def in &scenario.nodes {
@@ -170,22 +173,31 @@ impl<'a> Simulation<'a> {
             cluster_changed: false,
             truth_changed: false,
             settling: true,
-            tracker: BlindSpotTracker::new(agent, daemon_set, desired),
+            tracker,
             samples: Vec::new(),
             counters: AgentCounters::default(),
             agent,
             agent_log: Vec::new(),
             spell_nodes: BTreeMap::new(),
+            start_problems: Vec::new(),
             events: 0,
         }
     }
 
     /// Runs to the horizon and returns the results.
+    ///
+    /// The time series row for instant `t` shows the state after every event at or before `t`:
+    /// rows are written when the clock is about to move past them.
     pub fn run(mut self, policy_name: &str) -> RunOutput {
         self.start();
+        let mut next_sample = SimTime::ZERO;
         while let Some(at) = self.queue.peek_time() {
             if at > self.horizon {
                 break;
+            }
+            while next_sample < at {
+                self.samples.push(self.tracker.current(next_sample));
+                next_sample = next_sample + SAMPLE_INTERVAL;
             }
             let (at, ev) = self.queue.pop().expect("peeked an event");
             self.now = at;
@@ -196,6 +208,11 @@ impl<'a> Simulation<'a> {
                 self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
             }
         }
+        while next_sample <= self.horizon {
+            self.samples.push(self.tracker.current(next_sample));
+            next_sample = next_sample + SAMPLE_INTERVAL;
+        }
+        let start_issues = self.start_issues();
         let agent = &self.workloads[self.agent];
         RunOutput {
             agent: agent.def.name.clone(),
@@ -206,6 +223,7 @@ impl<'a> Simulation<'a> {
             counters: self.counters,
             samples: self.samples,
             agent_log: self.agent_log,
+            start_issues,
             events: self.events,
         }
     }
@@ -228,7 +246,7 @@ impl<'a> Simulation<'a> {
                         let p = self.create_pod(w, None);
                         if let Some(n) = node_name.as_ref().and_then(|n| self.node_index.get(n).copied()) {
                             self.pending.remove(&p);
-                            self.bind(p, n);
+                            self.admit_on_node(p, n);
                         }
                     }
                 }
@@ -242,7 +260,22 @@ impl<'a> Simulation<'a> {
         self.settling = false;
         self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
         self.queue.push(SimTime::ZERO, Ev::MonitorPass);
-        self.queue.push(SimTime::ZERO, Ev::Sample);
+    }
+
+    /// Groups the problems met while settling by workload and reason, in workload order.
+    fn start_issues(&self) -> Vec<StartIssue> {
+        let mut grouped: BTreeMap<(WorkloadId, &str), u32> = BTreeMap::new();
+        for (w, why) in &self.start_problems {
+            *grouped.entry((*w, why.as_str())).or_default() += 1;
+        }
+        grouped
+            .into_iter()
+            .map(|((w, why), pods)| StartIssue {
+                workload: self.workloads[w].def.name.clone(),
+                pods,
+                reason: why.to_string(),
+            })
+            .collect()
     }
 
     fn handle(&mut self, ev: Ev) {
@@ -274,10 +307,6 @@ impl<'a> Simulation<'a> {
                 }
             }
             Ev::OrphanGc { node } => self.orphan_gc(node),
-            Ev::Sample => {
-                self.samples.push(self.tracker.current(self.now));
-                self.queue.push(self.now + SAMPLE_INTERVAL, Ev::Sample);
-            }
         }
     }
 
@@ -657,11 +686,14 @@ impl<'a> Simulation<'a> {
         });
         for p in order {
             match self.try_schedule(p) {
-                Some(n) => {
+                Ok(n) => {
                     self.pending.remove(&p);
                     self.bind(p, n);
                 }
-                None => {
+                Err(why) => {
+                    if self.settling {
+                        self.start_problems.push((self.pods[p].workload, why));
+                    }
                     self.pods[p].unschedulable = true;
                     if self.pods[p].workload == self.agent {
                         self.counters.scheduling_failures += 1;
@@ -671,7 +703,7 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn try_schedule(&mut self, p: PodId) -> Option<NodeId> {
+    fn try_schedule(&mut self, p: PodId) -> Result<NodeId, String> {
         let pod = &self.pods[p];
         let tpl = &self.workloads[pod.workload].def.template;
         let view = PodView {
@@ -698,7 +730,7 @@ impl<'a> Simulation<'a> {
                 }
             })
             .collect();
-        self.scheduler.schedule(&view, &views, &mut self.rng).ok().map(|i| ids[i])
+        self.scheduler.schedule(&view, &views, &mut self.rng).map(|i| ids[i]).map_err(|e| e.to_string())
     }
 
     fn nonzero_requests(&self, p: PodId) -> (i64, i64) {
@@ -730,6 +762,26 @@ impl<'a> Simulation<'a> {
             }
         }
         self.taint_eviction_pod(p);
+    }
+
+    /// A pod that names its node skips the scheduler; the kubelet admits it only if its
+    /// requests fit the node's free allocatable (otherwise it fails, as with `OutOfcpu`).
+    fn admit_on_node(&mut self, p: PodId, n: NodeId) {
+        let requests = &self.workloads[self.pods[p].workload].def.template.requests;
+        let node = &self.nodes[n];
+        let fit =
+            filter_resources_fit(requests, &node.def.allocatable, &node.requested, node.pods.len() as u32);
+        if let FilterStatus::Success = fit {
+            self.bind(p, n);
+            return;
+        }
+        let reasons: Vec<&str> = fit.reasons().iter().map(|r| r.message()).collect();
+        let why = format!("kubelet on {} rejected it: {}", node.name(), reasons.join(", "));
+        self.start_problems.push((self.pods[p].workload, why));
+        let pod = &mut self.pods[p];
+        pod.phase = Phase::Failed;
+        pod.gone = true;
+        self.truth_changed = true;
     }
 
     fn pod_start(&mut self, p: PodId, epoch: u32) {

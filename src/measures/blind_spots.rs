@@ -8,6 +8,9 @@
 //! * **Uncovered node** (DaemonSet agents): a node that is usable and runs at least one
 //!   business pod, but runs no pod of the agent. Measured in node-seconds; a gap is one
 //!   continuous uncovered spell of one node.
+//! * **Agent-less node** (DaemonSet agents): a usable node that the agent's node selector and
+//!   required node affinity admit but that runs no pod of the agent, whatever else runs there
+//!   (control-plane and idle nodes included). Measured in node-seconds.
 //! * **Stranded agent** (both kinds): a pod of the agent that is bound to a node that is down,
 //!   NotReady or deleted, and is not terminating. It holds its place (its controller does not
 //!   replace it) while reporting nothing. A pod deleted while its node is down stays in the API
@@ -18,8 +21,11 @@
 
 use super::intervals::{IntervalStats, IntervalTracker};
 use crate::engine::world::{Node, NodeId, Pod, PodId, WorkloadId};
+use crate::model::Affinity;
+use crate::model::selector::node_matches;
 use crate::time::SimTime;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Blind-spot figures of one run for the agent under test.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -27,6 +33,10 @@ pub struct BlindSpots {
     /// Uncovered node spells (DaemonSet agents only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncovered_nodes: Option<IntervalStats>,
+    /// Agent-less node spells: selected, usable nodes without a running agent pod (DaemonSet
+    /// agents only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agentless_nodes: Option<IntervalStats>,
     /// Agent pods bound to down, NotReady or deleted nodes.
     pub stranded_agents: IntervalStats,
     /// Spells with fewer running replicas than desired (Deployment agents only).
@@ -47,8 +57,11 @@ pub struct Sample {
     pub nodes_usable: u32,
     /// Usable nodes running business pods.
     pub nodes_with_business_pods: u32,
-    /// Of those, nodes with no running agent pod.
+    /// Of those, nodes with no running agent pod (DaemonSet agents; 0 for Deployments).
     pub nodes_uncovered: u32,
+    /// Usable nodes the agent's node selection admits with no running agent pod (DaemonSet
+    /// agents; 0 for Deployments).
+    pub nodes_agentless: u32,
     /// Running agent pods.
     pub agent_running: u32,
     /// Agent pods not bound to a node.
@@ -64,7 +77,9 @@ pub struct BlindSpotTracker {
     daemon_set: bool,
     desired: u32,
     agent_pods: Vec<PodId>,
+    selection: Option<(BTreeMap<String, String>, Option<Affinity>)>,
     uncovered: IntervalTracker<NodeId>,
+    agentless: IntervalTracker<NodeId>,
     stranded: IntervalTracker<PodId>,
     under: IntervalTracker<()>,
     none: IntervalTracker<()>,
@@ -79,12 +94,25 @@ impl BlindSpotTracker {
             daemon_set,
             desired,
             agent_pods: Vec::new(),
+            selection: None,
             uncovered: IntervalTracker::default(),
+            agentless: IntervalTracker::default(),
             stranded: IntervalTracker::default(),
             under: IntervalTracker::default(),
             none: IntervalTracker::default(),
             last: Sample::default(),
         }
+    }
+
+    /// For a DaemonSet agent: the node selection of its template, which decides the nodes
+    /// counted as agent-less (all nodes when never set).
+    pub fn with_node_selection(
+        mut self,
+        node_selector: BTreeMap<String, String>,
+        affinity: Option<Affinity>,
+    ) -> BlindSpotTracker {
+        self.selection = Some((node_selector, affinity));
+        self
     }
 
     /// The workload followed.
@@ -118,12 +146,16 @@ impl BlindSpotTracker {
             }
             if business {
                 sample.nodes_with_business_pods += 1;
-                if !agent {
-                    sample.nodes_uncovered += 1;
-                }
             }
             if self.daemon_set {
+                let selected = usable
+                    && self.selection.as_ref().is_none_or(|(sel, aff)| {
+                        node_matches(node.name(), &node.def.labels, sel, aff.as_ref())
+                    });
+                sample.nodes_uncovered += u32::from(business && !agent);
+                sample.nodes_agentless += u32::from(selected && !agent);
                 self.uncovered.set(&id, business && !agent, now);
+                self.agentless.set(&id, selected && !agent, now);
             }
         }
         self.agent_pods.retain(|&p| !pods[p].gone || self.stranded.holds(&p));
@@ -153,6 +185,7 @@ impl BlindSpotTracker {
     pub fn finish(self, end: SimTime) -> BlindSpots {
         BlindSpots {
             uncovered_nodes: self.daemon_set.then(|| self.uncovered.finish(end)),
+            agentless_nodes: self.daemon_set.then(|| self.agentless.finish(end)),
             stranded_agents: self.stranded.finish(end),
             under_replicated: (!self.daemon_set).then(|| self.under.finish(end)),
             no_replica: (!self.daemon_set).then(|| self.none.finish(end)),

@@ -8,5 +8,5 @@ pub use blind_spots::{BlindSpotTracker, BlindSpots, Sample};
 pub use intervals::{IntervalStats, IntervalTracker};
 pub use results::{
     AgentComparison, AgentCounters, AgentEvent, AgentEventKind, Comparison, DeletionCause, RunOutput,
-    SAMPLE_INTERVAL,
+    SAMPLE_INTERVAL, StartIssue,
 };

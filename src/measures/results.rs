@@ -43,8 +43,21 @@ pub struct RunOutput {
     pub samples: Vec<Sample>,
     /// What happened to the agent's pods, in order.
     pub agent_log: Vec<AgentEvent>,
+    /// Pods the run could not start with: the cluster did not settle as the scenario wrote it.
+    pub start_issues: Vec<StartIssue>,
     /// Events processed.
     pub events: u64,
+}
+
+/// Pods of one workload that were not running when the run started.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StartIssue {
+    /// Workload name.
+    pub workload: String,
+    /// How many of its pods.
+    pub pods: u32,
+    /// Why, in words (the scheduler's or the kubelet's reason).
+    pub reason: String,
 }
 
 /// Why a pod was deleted.

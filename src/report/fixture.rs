@@ -90,6 +90,7 @@ fn samples(uncovered: u32) -> Vec<Sample> {
             nodes_usable: 2,
             nodes_with_business_pods: 2,
             nodes_uncovered: if i == 0 { 0 } else { uncovered },
+            nodes_agentless: if i == 0 { 0 } else { uncovered },
             agent_running: 2,
             agent_pending: 0,
             agent_stranded: 0,
@@ -113,6 +114,7 @@ fn run(
         counters: AgentCounters { pods_created: 2, taint_evictions: 1, ..AgentCounters::default() },
         samples: samples(1),
         agent_log: Vec::new(),
+        start_issues: Vec::new(),
         events: 1234,
     }
 }
@@ -122,12 +124,14 @@ fn run(
 pub(crate) fn comparison() -> Comparison {
     let ds = |uncovered: IntervalStats| BlindSpots {
         uncovered_nodes: Some(uncovered),
+        agentless_nodes: Some(uncovered),
         stranded_agents: stats(1, 300, 300),
         under_replicated: None,
         no_replica: None,
     };
     let dep = |under: IntervalStats, none: IntervalStats| BlindSpots {
         uncovered_nodes: None,
+        agentless_nodes: None,
         stranded_agents: stats(0, 0, 0),
         under_replicated: Some(under),
         no_replica: Some(none),

@@ -143,13 +143,23 @@ fn replica_count_block(pod: &DrainPodView<'_>, options: &ClusterAutoscalerOption
     let group = controller.group();
     let missing = !pod.controller_exists;
     let too_few = pod.controller_replicas.is_some_and(|r| r < options.min_replica_count);
+    let replicating = || {
+        if missing {
+            Some(RefuseReason::ControllerNotFound)
+        } else if too_few {
+            Some(RefuseReason::MinReplicasReached)
+        } else {
+            None
+        }
+    };
+    // Upstream tests the kinds in this order; a DaemonSet pod (which the annotation can make of
+    // any pod) is only looked up as an `apps` DaemonSet, before the ReplicaSet lookup.
     match controller.kind.as_str() {
-        "ReplicationController" | "ReplicaSet" if missing => Some(RefuseReason::ControllerNotFound),
-        "ReplicationController" | "ReplicaSet" if too_few => Some(RefuseReason::MinReplicasReached),
-        "ReplicationController" => None,
+        "ReplicationController" => replicating(),
         _ if is_daemon_set_pod(pod) => (group == "apps" && controller.kind == "DaemonSet" && missing)
             .then_some(RefuseReason::ControllerNotFound),
         "Job" => missing.then_some(RefuseReason::ControllerNotFound),
+        "ReplicaSet" => replicating(),
         "StatefulSet" => (group == "apps" && missing).then_some(RefuseReason::ControllerNotFound),
         _ => None,
     }
@@ -290,6 +300,17 @@ mod tests {
         );
         let ss = TestPod::new("p").owned_by("example.com/v1", "StatefulSet").orphaned();
         assert_eq!(decide(&ss), Action::Evict);
+    }
+
+    #[test]
+    fn a_pod_annotated_as_a_daemon_set_pod_skips_the_replica_set_lookup() {
+        let pod = rs_pod().orphaned().annotated(DAEMON_SET_POD_ANNOTATION, "true");
+        assert_eq!(decide(&pod), Action::Evict);
+        let rc = TestPod::new("p").owned_by("v1", "ReplicationController").orphaned();
+        assert_eq!(
+            decide(&rc.annotated(DAEMON_SET_POD_ANNOTATION, "true")),
+            refuse(RefuseReason::ControllerNotFound)
+        );
     }
 
     #[test]

@@ -26,6 +26,10 @@ const MAX_COUNT: u32 = 100_000;
 const KNOWN_NAMES_SHOWN: usize = 8;
 
 /// Turns a parsed file into a scenario, or into every problem found (sorted by position).
+/// The longest horizon a scenario may ask for: a year of simulated time runs in seconds, far
+/// longer ones only fill memory with time series.
+pub const MAX_HORIZON: Duration = Duration::from_secs(366 * 86_400);
+
 pub(crate) fn resolve(
     file: &ScenarioFile,
     map: &SourceMap<'_>,
@@ -91,6 +95,15 @@ impl Resolver<'_> {
         let horizon = self.duration(&root().field("horizon"), &f.horizon).unwrap_or(Duration::ZERO);
         if horizon.is_zero() && parse_duration(&f.horizon).is_ok() {
             self.problem(&root().field("horizon"), "the horizon must be longer than zero");
+        }
+        if horizon > MAX_HORIZON {
+            self.problem(
+                &root().field("horizon"),
+                format!(
+                    "the horizon may be at most {} (one year)",
+                    crate::time::format_duration(MAX_HORIZON)
+                ),
+            );
         }
         let settings = self.settings(version, f.settings.as_ref());
 

@@ -45,6 +45,8 @@ pub struct RunOutput {
     pub agent_log: Vec<AgentEvent>,
     /// Pods the run could not start with: the cluster did not settle as the scenario wrote it.
     pub start_issues: Vec<StartIssue>,
+    /// One entry per drain of the timeline, in the order they started.
+    pub drains: Vec<DrainResult>,
     /// Events processed.
     pub events: u64,
 }
@@ -60,6 +62,85 @@ pub struct StartIssue {
     pub reason: String,
 }
 
+/// How a drain ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum DrainOutcome {
+    /// Every pod the drainer waits for is gone.
+    Completed,
+    /// The drainer's time limit ran out first (kubectl and Cluster API give up; Karpenter
+    /// force-deletes; cluster-autoscaler deletes the node).
+    TimedOut,
+    /// The drainer refused the node because of a pod (kubectl's filters, cluster-autoscaler's
+    /// drainability rules); nothing was evicted.
+    Refused,
+    /// An eviction failed with an error other than 429 (kubectl gives up on the node).
+    Failed,
+    /// Still draining when the run ended.
+    Unfinished,
+}
+
+impl DrainOutcome {
+    /// Whether the node was let go (taken down for maintenance) at the end of the drain.
+    pub fn lets_node_go(self, drainer_gives_up_on_timeout: bool) -> bool {
+        match self {
+            DrainOutcome::Completed => true,
+            DrainOutcome::TimedOut => !drainer_gives_up_on_timeout,
+            _ => false,
+        }
+    }
+
+    /// Lower-case name for reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DrainOutcome::Completed => "completed",
+            DrainOutcome::TimedOut => "timed out",
+            DrainOutcome::Refused => "refused",
+            DrainOutcome::Failed => "failed",
+            DrainOutcome::Unfinished => "unfinished",
+        }
+    }
+}
+
+/// What one drain did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DrainResult {
+    /// The drained node.
+    pub node: String,
+    /// `kubectl`, `cluster-api`, `karpenter` or `cluster-autoscaler`.
+    pub drainer: &'static str,
+    /// When the drain started.
+    pub started: SimTime,
+    /// When it ended (the horizon for an unfinished drain).
+    pub ended: SimTime,
+    /// How it ended.
+    pub outcome: DrainOutcome,
+    /// Why the drainer refused the node, for [`DrainOutcome::Refused`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+    /// Eviction API requests sent.
+    pub eviction_attempts: u32,
+    /// Of those, answered 429 because a PodDisruptionBudget allowed no disruption.
+    pub pdb_refusals: u32,
+    /// Pods deleted without the Eviction API when the drainer's limit ran out (Karpenter).
+    pub force_deletions: u32,
+    /// Pods, other than DaemonSet pods, bound to the node after the drain started.
+    pub came_back: u32,
+    /// Pods, other than DaemonSet pods and terminating pods, still on the node when the drain
+    /// ended.
+    pub left_behind: u32,
+    /// Pods (any) still on the node, not terminating, when it went down for maintenance.
+    pub killed: u32,
+    /// Whether the agent under test was among the pods left behind.
+    pub agent_left_behind: bool,
+}
+
+impl DrainResult {
+    /// How long the drain took.
+    pub fn duration(&self) -> Duration {
+        self.ended.saturating_since(self.started)
+    }
+}
+
 /// Why a pod was deleted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum DeletionCause {
@@ -69,6 +150,10 @@ pub enum DeletionCause {
     DaemonSet,
     /// The pod garbage collector (its node object was deleted).
     GarbageCollection,
+    /// The Eviction API, on a drainer's request.
+    Eviction,
+    /// A drainer deleted it directly, bypassing budgets (Karpenter at its grace period's end).
+    ForceDeletion,
 }
 
 /// Something that happened to one agent pod.

@@ -27,7 +27,20 @@ pub struct PodTemplate {
     pub host_network: bool,
     /// `spec.terminationGracePeriodSeconds` (API default 30 s).
     pub termination_grace_period: Duration,
+    /// `metadata.labels` (the engine adds [`WORKLOAD_LABEL`]).
+    pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations` (drainers read some: `safe-to-evict`, `do-not-disrupt`).
+    pub annotations: BTreeMap<String, String>,
+    /// `spec.volumes`, as far as drainers look at them.
+    pub volumes: Vec<Volume>,
+    /// Required pod anti-affinity on `kubernetes.io/hostname` against the workload's own pods:
+    /// at most one of its pods per node.
+    pub one_per_node: bool,
 }
+
+/// Label the simulator puts on every pod: the name of its workload, so that budgets and
+/// anti-affinity can select a workload's pods.
+pub const WORKLOAD_LABEL: &str = "taintsim.io/workload";
 
 /// The API server's default `terminationGracePeriodSeconds`.
 pub const DEFAULT_TERMINATION_GRACE_PERIOD: Duration = Duration::from_secs(30);
@@ -62,5 +75,78 @@ impl PodPhase {
     /// `Succeeded` or `Failed`: the pod will not run again.
     pub fn is_finished(self) -> bool {
         matches!(self, PodPhase::Succeeded | PodPhase::Failed)
+    }
+}
+
+/// An entry of `metadata.ownerReferences`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct OwnerReference {
+    /// `apiVersion`, such as `apps/v1` or `v1`.
+    pub api_version: String,
+    /// `kind`, such as `ReplicaSet`.
+    pub kind: String,
+    /// `name` (the owner lives in the pod's namespace).
+    pub name: String,
+    /// `controller: true`.
+    pub controller: bool,
+}
+
+impl OwnerReference {
+    /// The API group of `api_version`: the part before the `/`, or `""` for the core group
+    /// (`v1`).
+    pub fn group(&self) -> &str {
+        self.api_version.split_once('/').map_or("", |(group, _)| group)
+    }
+
+    /// Whether this reference names exactly `api_version` and `kind`.
+    pub fn is(&self, api_version: &str, kind: &str) -> bool {
+        self.api_version == api_version && self.kind == kind
+    }
+}
+
+/// What a volume is backed by, as far as drainers care.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum VolumeSource {
+    /// `emptyDir`, with its `medium` (`""` for node disk, `"Memory"` for tmpfs).
+    EmptyDir {
+        /// `emptyDir.medium`.
+        medium: String,
+    },
+    /// `hostPath`.
+    HostPath,
+    /// Any other source (configMap, secret, persistentVolumeClaim, ...).
+    Other,
+}
+
+/// A pod volume.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Volume {
+    /// `name`.
+    pub name: String,
+    /// Its source.
+    pub source: VolumeSource,
+}
+
+/// `spec.restartPolicy`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RestartPolicy {
+    /// `Always` (the API default).
+    #[default]
+    Always,
+    /// `OnFailure`.
+    OnFailure,
+    /// `Never`.
+    Never,
+}
+
+impl RestartPolicy {
+    /// Parses the policy as Kubernetes writes it.
+    pub fn parse(s: &str) -> Option<RestartPolicy> {
+        match s {
+            "Always" => Some(RestartPolicy::Always),
+            "OnFailure" => Some(RestartPolicy::OnFailure),
+            "Never" => Some(RestartPolicy::Never),
+            _ => None,
+        }
     }
 }

@@ -8,6 +8,8 @@
 //! line and column, and the field path (`scenarios/x.ron:42:7: timeline[3].node: unknown node
 //! "w9" (known: w1, w2)`). [`default_scenario`] is the embedded `scenarios/threatmapper.ron`.
 
+use crate::controllers::disruption::{BudgetRule, LabelSelector, UnhealthyPodEvictionPolicy};
+use crate::controllers::drain::Drainer;
 use crate::model::{PodTemplate, ResourceList, Taint, TaintEffect, Toleration};
 use crate::time::SimTime;
 use std::collections::BTreeMap;
@@ -124,6 +126,54 @@ pub struct Scenario {
     pub policies: Vec<Policy>,
     /// Scripted events, sorted by time (stable for equal times).
     pub timeline: Vec<TimelineEvent>,
+    /// PodDisruptionBudgets.
+    pub pdbs: Vec<PdbDef>,
+}
+
+/// A PodDisruptionBudget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PdbDef {
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace`; it selects pods of this namespace only.
+    pub namespace: String,
+    /// `spec.selector`.
+    pub selector: LabelSelector,
+    /// `spec.minAvailable` or `spec.maxUnavailable`.
+    pub rule: BudgetRule,
+    /// `spec.unhealthyPodEvictionPolicy`.
+    pub unhealthy_pod_eviction_policy: UnhealthyPodEvictionPolicy,
+}
+
+/// How a node is drained and taken down for maintenance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrainSpec {
+    /// Who drains.
+    pub drainer: Drainer,
+    /// The drainer's time limit: kubectl `--timeout` and Cluster API `nodeDrainTimeout` (the
+    /// drain gives up), Karpenter's NodeClaim `terminationGracePeriod` (pods are force-deleted
+    /// then), cluster-autoscaler's `--max-graceful-termination-sec`. `None`: no limit.
+    pub timeout: Option<Duration>,
+    /// How long the node stays down once the drain has let it go; it then comes back,
+    /// uncordoned and without the drainer's taint.
+    pub down_for: Duration,
+}
+
+/// cluster-autoscaler's default `--max-graceful-termination-sec` (600 s): the timeout of a
+/// `cluster-autoscaler` drain that names none.
+pub const CLUSTER_AUTOSCALER_DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+
+impl DrainSpec {
+    /// The timeout of a Drain event that names none: the drainer's own default. kubectl's
+    /// `--timeout` (0 = forever), Cluster API's `nodeDrainTimeout` and Karpenter's NodeClaim
+    /// `terminationGracePeriod` are unset by default; cluster-autoscaler waits at most
+    /// [`CLUSTER_AUTOSCALER_DEFAULT_TIMEOUT`].
+    pub fn default_timeout(drainer: Drainer) -> Option<Duration> {
+        match drainer {
+            Drainer::Kubectl | Drainer::ClusterApi | Drainer::Karpenter => None,
+            Drainer::ClusterAutoscaler => Some(CLUSTER_AUTOSCALER_DEFAULT_TIMEOUT),
+        }
+    }
 }
 
 /// One node.
@@ -326,6 +376,14 @@ pub enum TimelineAction {
         /// Node name.
         node: String,
     },
+    /// A drainer empties the node, then the node goes down for maintenance (unless the drain
+    /// was refused or gave up) and comes back.
+    Drain {
+        /// Node name.
+        node: String,
+        /// Drainer, limit and down time.
+        drain: DrainSpec,
+    },
 }
 
 impl TimelineAction {
@@ -340,7 +398,8 @@ impl TimelineAction {
             | TimelineAction::NodeBack { node }
             | TimelineAction::KubeletNotReady { node }
             | TimelineAction::KubeletReady { node }
-            | TimelineAction::RemoveNode { node } => node,
+            | TimelineAction::RemoveNode { node }
+            | TimelineAction::Drain { node, .. } => node,
             TimelineAction::AddNode(def) => &def.name,
         }
     }

@@ -37,78 +37,7 @@ pub const MIRROR_ANNOTATION: &str = "kubernetes.io/config.mirror";
 /// The API server's default `terminationGracePeriodSeconds`.
 pub const DEFAULT_TERMINATION_GRACE_PERIOD: Duration = Duration::from_secs(30);
 
-/// An entry of `metadata.ownerReferences`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct OwnerReference {
-    /// `apiVersion`, such as `apps/v1` or `v1`.
-    pub api_version: String,
-    /// `kind`, such as `ReplicaSet`.
-    pub kind: String,
-    /// `name` (the owner lives in the pod's namespace).
-    pub name: String,
-    /// `controller: true`.
-    pub controller: bool,
-}
-
-impl OwnerReference {
-    /// The API group of `api_version`: the part before the `/`, or `""` for the core group
-    /// (`v1`).
-    pub fn group(&self) -> &str {
-        self.api_version.split_once('/').map_or("", |(group, _)| group)
-    }
-
-    /// Whether this reference names exactly `api_version` and `kind`.
-    pub fn is(&self, api_version: &str, kind: &str) -> bool {
-        self.api_version == api_version && self.kind == kind
-    }
-}
-
-/// What a volume is backed by, as far as drainers care.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum VolumeSource {
-    /// `emptyDir`, with its `medium` (`""` for node disk, `"Memory"` for tmpfs).
-    EmptyDir {
-        /// `emptyDir.medium`.
-        medium: String,
-    },
-    /// `hostPath`.
-    HostPath,
-    /// Any other source (configMap, secret, persistentVolumeClaim, ...).
-    Other,
-}
-
-/// A pod volume.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Volume {
-    /// `name`.
-    pub name: String,
-    /// Its source.
-    pub source: VolumeSource,
-}
-
-/// `spec.restartPolicy`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum RestartPolicy {
-    /// `Always` (the API default).
-    #[default]
-    Always,
-    /// `OnFailure`.
-    OnFailure,
-    /// `Never`.
-    Never,
-}
-
-impl RestartPolicy {
-    /// Parses the policy as Kubernetes writes it.
-    pub fn parse(s: &str) -> Option<RestartPolicy> {
-        match s {
-            "Always" => Some(RestartPolicy::Always),
-            "OnFailure" => Some(RestartPolicy::OnFailure),
-            "Never" => Some(RestartPolicy::Never),
-            _ => None,
-        }
-    }
-}
+pub use crate::model::pod::{OwnerReference, RestartPolicy, Volume, VolumeSource};
 
 static NO_STRINGS: BTreeMap<String, String> = BTreeMap::new();
 

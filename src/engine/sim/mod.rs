@@ -20,10 +20,15 @@ use crate::measures::{
     AgentCounters, AgentEvent, AgentEventKind, BlindSpotTracker, DeletionCause, RunOutput, Sample, StartIssue,
 };
 use crate::model::keys::{NOT_READY, UNREACHABLE};
+use crate::model::pod::{OwnerReference, WORKLOAD_LABEL};
 use crate::model::taint;
 use crate::model::{TaintEffect, Toleration};
 use crate::scenario::{NodeTarget, Policy, Scenario, TimelineAction, Workload, WorkloadKind};
 use crate::time::SimTime;
+
+mod drains;
+
+use drains::DrainRt;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
@@ -43,6 +48,8 @@ enum Ev {
     PodGone { pod: PodId },
     TaintEvictionDue { pod: PodId },
     OrphanGc { node: NodeId },
+    DrainStep { drain: usize },
+    MaintenanceOver { drain: usize },
 }
 
 /// The tolerations pods of `workload` end up with: the DaemonSet controller's additions for
@@ -77,6 +84,36 @@ struct WorkloadRt {
     effective: Vec<Toleration>,
     pods: Vec<PodId>,
     next_ordinal: u32,
+    /// Pod labels: the template's plus [`WORKLOAD_LABEL`].
+    labels: BTreeMap<String, String>,
+    /// Owner references its pods carry (a ReplicaSet, a DaemonSet, or none for bare pods).
+    owners: Vec<OwnerReference>,
+}
+
+impl WorkloadRt {
+    fn new(def: Workload, scenario: &Scenario) -> WorkloadRt {
+        let mut labels = def.template.labels.clone();
+        labels.insert(WORKLOAD_LABEL.to_string(), def.name.clone());
+        let owner = |kind: &str, name: String| OwnerReference {
+            api_version: "apps/v1".into(),
+            kind: kind.into(),
+            name,
+            controller: true,
+        };
+        let owners = match def.kind {
+            WorkloadKind::Deployment { .. } => vec![owner("ReplicaSet", format!("{}-rs", def.name))],
+            WorkloadKind::DaemonSet => vec![owner("DaemonSet", def.name.clone())],
+            WorkloadKind::Pod { .. } => Vec::new(),
+        };
+        WorkloadRt {
+            effective: effective_tolerations(&def, scenario),
+            def,
+            pods: Vec::new(),
+            next_ordinal: 0,
+            labels,
+            owners,
+        }
+    }
 }
 
 /// A single run in progress.
@@ -109,6 +146,9 @@ pub struct Simulation<'a> {
     agent_log: Vec<AgentEvent>,
     spell_nodes: BTreeMap<u32, NodeId>,
     start_problems: Vec<(WorkloadId, String)>,
+    drains: Vec<DrainRt>,
+    draining: BTreeMap<NodeId, usize>,
+    pdb_disrupted: Vec<BTreeMap<PodId, SimTime>>,
     events: u64,
 }
 
@@ -126,15 +166,8 @@ impl<'a> Simulation<'a> {
             workloads.push(if i == agent_index { apply_policy(a, policy) } else { a.clone() });
             is_business.push(false);
         }
-        let workloads: Vec<WorkloadRt> = workloads
-            .into_iter()
-            .map(|def| WorkloadRt {
-                effective: effective_tolerations(&def, scenario),
-                def,
-                pods: Vec::new(),
-                next_ordinal: 0,
-            })
-            .collect();
+        let workloads: Vec<WorkloadRt> =
+            workloads.into_iter().map(|def| WorkloadRt::new(def, scenario)).collect();
         let (daemon_set, desired) = match workloads[agent].def.kind {
             WorkloadKind::Deployment { replicas } => (false, replicas),
             _ => (true, 0),
@@ -180,6 +213,9 @@ impl<'a> Simulation<'a> {
             agent_log: Vec::new(),
             spell_nodes: BTreeMap::new(),
             start_problems: Vec::new(),
+            drains: Vec::new(),
+            draining: BTreeMap::new(),
+            pdb_disrupted: vec![BTreeMap::new(); scenario.pdbs.len()],
             events: 0,
         }
     }
@@ -224,6 +260,7 @@ impl<'a> Simulation<'a> {
             samples: self.samples,
             agent_log: self.agent_log,
             start_issues,
+            drains: self.drains.into_iter().map(|d| d.into_result(self.horizon)).collect(),
             events: self.events,
         }
     }
@@ -307,6 +344,8 @@ impl<'a> Simulation<'a> {
                 }
             }
             Ev::OrphanGc { node } => self.orphan_gc(node),
+            Ev::DrainStep { drain } => self.drain_step(drain),
+            Ev::MaintenanceOver { drain } => self.maintenance_over(drain),
         }
     }
 
@@ -342,26 +381,8 @@ impl<'a> Simulation<'a> {
                 self.reconcile_condition_taints(n);
                 self.node_api_changed(n);
             }
-            TimelineAction::NodeSilent { .. } => {
-                let node = &mut self.nodes[n];
-                if node.up {
-                    node.up = false;
-                    node.last_heartbeat = self.now;
-                    self.node_unusable(n);
-                }
-            }
-            TimelineAction::NodeBack { .. } => {
-                if !self.nodes[n].up {
-                    let node = &mut self.nodes[n];
-                    node.up = true;
-                    node.kubelet_ready = true;
-                    node.last_heartbeat = self.now;
-                    node.conditions = NodeConditions::healthy();
-                    self.reconcile_condition_taints(n);
-                    self.node_api_changed(n);
-                    self.node_usable(n);
-                }
-            }
+            TimelineAction::NodeSilent { .. } => self.node_goes_silent(n),
+            TimelineAction::NodeBack { .. } => self.node_comes_back(n),
             TimelineAction::KubeletNotReady { .. } => {
                 let node = &mut self.nodes[n];
                 let was_usable = node.usable();
@@ -398,7 +419,32 @@ impl<'a> Simulation<'a> {
                 self.cluster_changed = true;
                 self.queue_cycle();
             }
+            TimelineAction::Drain { drain, .. } => self.start_drain(n, &drain),
             TimelineAction::AddNode(_) => unreachable!("handled above"),
+        }
+    }
+
+    /// Truth: the node stops (no heartbeats, its pods stop running).
+    fn node_goes_silent(&mut self, n: NodeId) {
+        let node = &mut self.nodes[n];
+        if node.up {
+            node.up = false;
+            node.last_heartbeat = self.now;
+            self.node_unusable(n);
+        }
+    }
+
+    /// Truth: the node runs again and its kubelet reports Ready at once.
+    fn node_comes_back(&mut self, n: NodeId) {
+        if !self.nodes[n].up {
+            let node = &mut self.nodes[n];
+            node.up = true;
+            node.kubelet_ready = true;
+            node.last_heartbeat = self.now;
+            node.conditions = NodeConditions::healthy();
+            self.reconcile_condition_taints(n);
+            self.node_api_changed(n);
+            self.node_usable(n);
         }
     }
 
@@ -712,7 +758,17 @@ impl<'a> Simulation<'a> {
             node_selector: &tpl.node_selector,
             affinity: pod.affinity.as_ref(),
         };
-        let ids: Vec<NodeId> = (0..self.nodes.len()).filter(|&n| !self.nodes[n].deleted).collect();
+        // InterPodAffinity, for the one form modeled: required anti-affinity on the hostname
+        // against the workload's own pods (terminating ones included, as upstream counts them).
+        let w = pod.workload;
+        let spread = tpl.one_per_node;
+        let ids: Vec<NodeId> = (0..self.nodes.len())
+            .filter(|&n| !self.nodes[n].deleted)
+            .filter(|&n| !spread || !self.nodes[n].pods.iter().any(|&q| q != p && self.pods[q].workload == w))
+            .collect();
+        if ids.is_empty() {
+            return Err("0 nodes are available: node(s) didn't match pod anti-affinity rules.".into());
+        }
         let views: Vec<NodeView> = ids
             .iter()
             .map(|&n| {
@@ -751,6 +807,7 @@ impl<'a> Simulation<'a> {
         self.pods[p].node = Some(n);
         self.truth_changed = true;
         self.log(p, AgentEventKind::Bound);
+        self.note_arrival(p, n);
         if self.nodes[n].usable() {
             if self.settling {
                 self.pods[p].running = true;

@@ -230,6 +230,10 @@ impl Simulation<'_> {
     fn kubectl_step(&mut self, d: usize, deadline: Option<SimTime>) -> Option<SimTime> {
         let opts = kubectl_options(&self.drains[d].spec);
         let listed = self.drains[d].listed.clone();
+        if deadline.is_some_and(|t| self.now >= t) && !listed.iter().all(|&p| self.pods[p].gone) {
+            self.finish_drain(d, DrainOutcome::TimedOut, None);
+            return None;
+        }
         for &p in &listed {
             if self.pods[p].gone || self.drains[d].evicted.contains(&p) || !self.retry_due(d, p) {
                 continue;

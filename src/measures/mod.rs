@@ -8,5 +8,5 @@ pub use blind_spots::{BlindSpotTracker, BlindSpots, Sample};
 pub use intervals::{IntervalStats, IntervalTracker};
 pub use results::{
     AgentComparison, AgentCounters, AgentEvent, AgentEventKind, Comparison, DeletionCause, DrainOutcome,
-    DrainResult, RunOutput, SAMPLE_INTERVAL, StartIssue,
+    DrainResult, DrainTotals, RunOutput, SAMPLE_INTERVAL, StartIssue,
 };

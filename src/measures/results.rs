@@ -141,6 +141,79 @@ impl DrainResult {
     }
 }
 
+/// A run's drains summed up.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DrainTotals {
+    /// Drains in the run.
+    pub drains: u32,
+    /// Of those, completed.
+    pub completed: u32,
+    /// Timed out.
+    pub timed_out: u32,
+    /// Refused or failed.
+    pub refused_or_failed: u32,
+    /// Still running at the horizon.
+    pub unfinished: u32,
+    /// Summed duration of all drains.
+    #[serde(serialize_with = "secs")]
+    pub total_duration: Duration,
+    /// The longest drain that did not complete cleanly (timed out, refused, failed,
+    /// unfinished, or completed with pods left behind), by duration; zero when none.
+    #[serde(serialize_with = "secs")]
+    pub longest_blocked: Duration,
+    /// Node of that drain.
+    pub longest_blocked_node: Option<String>,
+    /// Eviction requests sent.
+    pub eviction_attempts: u32,
+    /// 429 answers from budgets.
+    pub pdb_refusals: u32,
+    /// Pods that came back onto draining nodes.
+    pub came_back: u32,
+    /// Non-DaemonSet pods left on nodes when their drain ended.
+    pub left_behind: u32,
+    /// Pods on nodes when they went down.
+    pub killed: u32,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+impl DrainResult {
+    /// Whether the drain did not end cleanly: not completed, or completed with pods left
+    /// behind.
+    pub fn blocked(&self) -> bool {
+        self.outcome != DrainOutcome::Completed || self.left_behind > 0
+    }
+}
+
+impl DrainTotals {
+    /// Sums `drains`.
+    pub fn of(drains: &[DrainResult]) -> DrainTotals {
+        let mut t = DrainTotals::default();
+        for d in drains {
+            t.drains += 1;
+            match d.outcome {
+                DrainOutcome::Completed => t.completed += 1,
+                DrainOutcome::TimedOut => t.timed_out += 1,
+                DrainOutcome::Refused | DrainOutcome::Failed => t.refused_or_failed += 1,
+                DrainOutcome::Unfinished => t.unfinished += 1,
+            }
+            t.total_duration += d.duration();
+            if d.blocked() && (t.longest_blocked_node.is_none() || d.duration() > t.longest_blocked) {
+                t.longest_blocked = d.duration();
+                t.longest_blocked_node = Some(d.node.clone());
+            }
+            t.eviction_attempts += d.eviction_attempts;
+            t.pdb_refusals += d.pdb_refusals;
+            t.came_back += d.came_back;
+            t.left_behind += d.left_behind;
+            t.killed += d.killed;
+        }
+        t
+    }
+}
+
 /// Why a pod was deleted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum DeletionCause {

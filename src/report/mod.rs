@@ -2,9 +2,8 @@
 //!
 //! Every renderer is a pure function of the scenario and the comparison: no clock, no hash
 //! order, fixed number formats. Running the same scenario twice therefore gives byte-identical
-//! files. [`write_reports`] renders everything in memory before touching the disk, and moves
-//! each file into place only once all of them are written, so a failure never leaves a
-//! half-written report behind.
+//! files. [`write_reports`] renders everything in memory before touching the disk and replaces
+//! the files all or nothing: a failure leaves the earlier reports exactly as they were.
 
 use crate::measures::Comparison;
 use crate::scenario::Scenario;
@@ -58,8 +57,26 @@ pub enum ReportError {
         #[source]
         source: io::Error,
     },
-    /// A finished temporary file could not be renamed into place.
-    #[error("{}: cannot move the new report into place: {source}", path.display())]
+    /// An existing report could not be moved aside to make room for the new one. Every report
+    /// already replaced has been restored.
+    #[error("{}: cannot move the old report aside (no report was replaced): {source}", path.display())]
+    Backup {
+        /// The existing report.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// A folder stands where a report file should go. Every report already replaced has been
+    /// restored.
+    #[error("{}: is a folder, not a report file (no report was replaced)", path.display())]
+    FolderInTheWay {
+        /// The final path.
+        path: PathBuf,
+    },
+    /// A finished temporary file could not be renamed into place. Every report already
+    /// replaced has been restored.
+    #[error("{}: cannot move the new report into place (no report was replaced): {source}", path.display())]
     Rename {
         /// The final path.
         path: PathBuf,
@@ -81,42 +98,98 @@ pub fn render_all(scenario: &Scenario, cmp: &Comparison) -> Vec<ReportFile> {
 /// Renders every report and writes it into `dir` (created if needed). Returns the paths
 /// written, in the order of [`render_all`].
 ///
-/// Each file is first written to a hidden temporary name in `dir`; only when all of them are
-/// complete are they renamed into place. On failure the temporary files are removed and any
-/// earlier reports in `dir` stay as they were (up to files already renamed when a later rename
-/// fails).
+/// All or nothing: see [`write_files`].
 pub fn write_reports(dir: &Path, scenario: &Scenario, cmp: &Comparison) -> Result<Vec<PathBuf>, ReportError> {
     write_files(dir, &render_all(scenario, cmp))
 }
 
-/// Writes already rendered files into `dir` as [`write_reports`] does.
+/// One report being replaced: where it goes, where the new contents wait, and where the old
+/// file was moved (if there was one).
+struct Swap {
+    target: PathBuf,
+    temp: PathBuf,
+    backup: PathBuf,
+    had_old: bool,
+    installed: bool,
+}
+
+/// Writes already rendered files into `dir`, all or nothing.
+///
+/// 1. Every file is written to a hidden temporary name in `dir` (`.<name>.<pid>.tmp`) and
+///    synced.
+/// 2. For each file in turn, an existing report is moved aside to `.<name>.<pid>.old`, then
+///    the new one is renamed into place.
+/// 3. When every file is in place, the moved-aside reports are removed.
+///
+/// If any step fails, every report already replaced is put back from its backup, new files
+/// that had no predecessor are removed, and the temporary files are deleted, so `dir` holds
+/// the old reports exactly as before (as far as the file system lets the restoring renames
+/// succeed). A folder standing where a report should go is an error, never moved.
 pub fn write_files(dir: &Path, files: &[ReportFile]) -> Result<Vec<PathBuf>, ReportError> {
     fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir { path: dir.to_path_buf(), source })?;
-    let mut temps: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let cleanup = |temps: &[(PathBuf, PathBuf)]| {
-        for (tmp, _) in temps {
-            let _ = fs::remove_file(tmp);
+    let pid = std::process::id();
+    let mut swaps: Vec<Swap> = files
+        .iter()
+        .map(|f| Swap {
+            target: dir.join(f.name),
+            temp: dir.join(format!(".{}.{pid}.tmp", f.name)),
+            backup: dir.join(format!(".{}.{pid}.old", f.name)),
+            had_old: false,
+            installed: false,
+        })
+        .collect();
+    for (i, file) in files.iter().enumerate() {
+        if let Err(source) = write_synced(&swaps[i].temp, file.contents.as_bytes()) {
+            let path = swaps[i].temp.clone();
+            roll_back(&swaps[..=i]);
+            return Err(ReportError::Write { path, source });
         }
-    };
-    for file in files {
-        let tmp = dir.join(format!(".{}.{}.tmp", file.name, std::process::id()));
-        let target = dir.join(file.name);
-        if let Err(source) = write_synced(&tmp, file.contents.as_bytes()) {
-            let _ = fs::remove_file(&tmp);
-            cleanup(&temps);
-            return Err(ReportError::Write { path: tmp, source });
-        }
-        temps.push((tmp, target));
     }
-    let mut written = Vec::new();
-    for (i, (tmp, target)) in temps.iter().enumerate() {
-        if let Err(source) = fs::rename(tmp, target) {
-            cleanup(&temps[i..]);
-            return Err(ReportError::Rename { path: target.clone(), source });
+    for i in 0..swaps.len() {
+        if let Err(e) = install(&mut swaps[i]) {
+            roll_back(&swaps);
+            return Err(e);
         }
-        written.push(target.clone());
     }
-    Ok(written)
+    for swap in &swaps {
+        if swap.had_old {
+            let _ = fs::remove_file(&swap.backup);
+        }
+    }
+    Ok(swaps.into_iter().map(|s| s.target).collect())
+}
+
+/// Moves the old report aside (if any) and the new one into place.
+fn install(swap: &mut Swap) -> Result<(), ReportError> {
+    match fs::symlink_metadata(&swap.target) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(ReportError::FolderInTheWay { path: swap.target.clone() });
+        }
+        Ok(_) => {
+            fs::rename(&swap.target, &swap.backup)
+                .map_err(|source| ReportError::Backup { path: swap.target.clone(), source })?;
+            swap.had_old = true;
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(source) => return Err(ReportError::Backup { path: swap.target.clone(), source }),
+    }
+    fs::rename(&swap.temp, &swap.target)
+        .map_err(|source| ReportError::Rename { path: swap.target.clone(), source })?;
+    swap.installed = true;
+    Ok(())
+}
+
+/// Undoes [`install`] for every swap, last first, and removes the temporary files.
+fn roll_back(swaps: &[Swap]) {
+    for swap in swaps.iter().rev() {
+        if swap.installed {
+            let _ = fs::remove_file(&swap.target);
+        }
+        if swap.had_old {
+            let _ = fs::rename(&swap.backup, &swap.target);
+        }
+        let _ = fs::remove_file(&swap.temp);
+    }
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -155,20 +228,82 @@ mod tests {
         assert!(err.to_string().contains("taken"), "{err}");
     }
 
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        names.sort();
+        names
+    }
+
+    fn file(name: &'static str, contents: &str) -> ReportFile {
+        ReportFile { name, contents: contents.into() }
+    }
+
     #[test]
-    fn a_failed_rename_keeps_no_temporaries() {
+    fn a_folder_in_place_of_the_second_file_restores_the_first() {
         let tmp = tempfile::tempdir().unwrap();
-        // A folder where a report file should go makes the rename fail.
-        fs::create_dir(tmp.path().join(SUMMARY_JSON)).unwrap();
-        fs::write(tmp.path().join(SUMMARY_JSON).join("keep"), "x").unwrap();
-        let err = write_reports(tmp.path(), &fixture::scenario(), &fixture::comparison()).unwrap_err();
-        assert!(matches!(err, ReportError::Rename { .. }), "{err}");
-        assert!(err.to_string().contains(SUMMARY_JSON));
-        let leftovers: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n.ends_with(".tmp"))
-            .collect();
-        assert!(leftovers.is_empty(), "{leftovers:?}");
+        let dir = tmp.path();
+        fs::write(dir.join(REPORT_MD), "old report").unwrap();
+        fs::write(dir.join(TIMESERIES_CSV), "old series").unwrap();
+        fs::create_dir(dir.join(SUMMARY_JSON)).unwrap();
+        fs::write(dir.join(SUMMARY_JSON).join("keep"), "x").unwrap();
+        let err = write_reports(dir, &fixture::scenario(), &fixture::comparison()).unwrap_err();
+        assert!(matches!(err, ReportError::FolderInTheWay { .. }), "{err}");
+        assert!(err.to_string().contains(SUMMARY_JSON), "{err}");
+        assert!(err.to_string().contains("no report was replaced"), "{err}");
+        assert_eq!(fs::read_to_string(dir.join(REPORT_MD)).unwrap(), "old report");
+        assert_eq!(fs::read_to_string(dir.join(TIMESERIES_CSV)).unwrap(), "old series");
+        assert_eq!(fs::read_to_string(dir.join(SUMMARY_JSON).join("keep")).unwrap(), "x");
+        // No temporary or backup file is left behind.
+        assert_eq!(listing(dir), [REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV]);
+    }
+
+    #[test]
+    fn a_folder_in_place_of_the_third_file_restores_the_first_two_and_removes_new_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        // report.md existed before, summary.json did not.
+        fs::write(dir.join(REPORT_MD), "old report").unwrap();
+        fs::create_dir(dir.join(TIMESERIES_CSV)).unwrap();
+        let err = write_reports(dir, &fixture::scenario(), &fixture::comparison()).unwrap_err();
+        assert!(matches!(err, ReportError::FolderInTheWay { .. }), "{err}");
+        assert_eq!(fs::read_to_string(dir.join(REPORT_MD)).unwrap(), "old report");
+        assert!(!dir.join(SUMMARY_JSON).exists(), "a new file without predecessor is removed");
+        assert!(dir.join(TIMESERIES_CSV).is_dir());
+        assert_eq!(listing(dir), [REPORT_MD, TIMESERIES_CSV]);
+    }
+
+    #[test]
+    fn a_successful_write_replaces_every_file_and_removes_the_backups() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for name in [REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV] {
+            fs::write(dir.join(name), "old").unwrap();
+        }
+        let files =
+            [file(REPORT_MD, "new md"), file(SUMMARY_JSON, "new json"), file(TIMESERIES_CSV, "new csv")];
+        write_files(dir, &files).unwrap();
+        assert_eq!(fs::read_to_string(dir.join(REPORT_MD)).unwrap(), "new md");
+        assert_eq!(fs::read_to_string(dir.join(SUMMARY_JSON)).unwrap(), "new json");
+        assert_eq!(fs::read_to_string(dir.join(TIMESERIES_CSV)).unwrap(), "new csv");
+        assert_eq!(listing(dir), [REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV]);
+    }
+
+    #[test]
+    fn a_failed_temporary_write_touches_no_report() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::write(dir.join(REPORT_MD), "old report").unwrap();
+        // A folder under the second temporary name makes its write fail.
+        let blocker = format!(".{SUMMARY_JSON}.{}.tmp", std::process::id());
+        fs::create_dir(dir.join(&blocker)).unwrap();
+        let files =
+            [file(REPORT_MD, "new md"), file(SUMMARY_JSON, "new json"), file(TIMESERIES_CSV, "new csv")];
+        let err = write_files(dir, &files).unwrap_err();
+        assert!(matches!(err, ReportError::Write { .. }), "{err}");
+        assert_eq!(fs::read_to_string(dir.join(REPORT_MD)).unwrap(), "old report");
+        let mut expected = vec![blocker, REPORT_MD.to_string()];
+        expected.sort();
+        assert_eq!(listing(dir), expected);
     }
 }

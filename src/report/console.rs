@@ -33,7 +33,10 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
             let _ = writeln!(out, "  equivalent: {}", names.join(" = "));
         }
     }
-    out.push_str("\n* best value in a blind-spot column (lower is better; ties share the mark)\n");
+    out.push_str(
+        "\n* best value in a ranked column (lower is better; ties share the mark); counters are not \
+         ranked, nor is stranded for DaemonSet agents (fewer nodes covered, fewer pods to strand)\n",
+    );
     out
 }
 
@@ -93,5 +96,23 @@ mod tests {
         let end = header.find("uncovered").unwrap() + "uncovered".len();
         assert_eq!(&catch_all[end - 5..end + 1], "1m30s*");
         assert!(text.contains("equivalent: none = odd, \"quoted\" | name"));
+        // Agent-less node-time sits next to uncovered node-time.
+        let agentless = header.find(" agentless ").unwrap();
+        assert!(agentless > end, "{header}");
+        assert!(header[end..agentless].contains("longest"), "{header}");
+    }
+
+    #[test]
+    fn stranded_time_of_a_daemon_set_is_never_starred() {
+        let mut cmp = fixture::comparison();
+        cmp.agents[0].runs[0].blind_spots.stranded_agents.total = std::time::Duration::ZERO;
+        let text = render(&fixture::scenario(), &cmp);
+        let lines: Vec<&str> = text.lines().collect();
+        let head = lines.iter().position(|l| l.contains(" stranded ")).unwrap();
+        let end = lines[head].find("stranded").unwrap() + "stranded".len();
+        for row in &lines[head + 2..head + 5] {
+            assert_eq!(&row[end..end + 1], " ", "{row}");
+        }
+        assert!(text.contains("nor is stranded for DaemonSet agents"), "{text}");
     }
 }

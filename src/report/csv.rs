@@ -10,7 +10,7 @@ use crate::time::SimTime;
 use std::fmt::Write as _;
 
 /// The header line (without its line break).
-pub const HEADER: &str = "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,agent_running,agent_pending,agent_stranded";
+pub const HEADER: &str = "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,nodes_agentless,agent_running,agent_pending,agent_stranded";
 
 /// Renders `timeseries.csv`.
 pub fn render(_scenario: &Scenario, cmp: &Comparison) -> String {
@@ -23,11 +23,12 @@ pub fn render(_scenario: &Scenario, cmp: &Comparison) -> String {
             for s in &run.samples {
                 let _ = writeln!(
                     out,
-                    "{prefix},{},{},{},{},{},{},{}",
+                    "{prefix},{},{},{},{},{},{},{},{}",
                     seconds(s.at),
                     s.nodes_usable,
                     s.nodes_with_business_pods,
                     s.nodes_uncovered,
+                    s.nodes_agentless,
                     s.agent_running,
                     s.agent_pending,
                     s.agent_stranded
@@ -71,7 +72,7 @@ mod tests {
         assert_eq!(field("odd, \"quoted\" | name"), "\"odd, \"\"quoted\"\" | name\"");
         assert_eq!(field("two\nlines"), "\"two\nlines\"");
         let csv = render(&fixture::scenario(), &fixture::comparison());
-        assert!(csv.contains("\nds-agent,\"odd, \"\"quoted\"\" | name\",60,2,2,1,2,0,0\n"), "{csv}");
+        assert!(csv.contains("\nds-agent,\"odd, \"\"quoted\"\" | name\",60,2,2,1,1,2,0,0\n"), "{csv}");
     }
 
     #[test]
@@ -82,7 +83,22 @@ mod tests {
         // Five runs of three samples each.
         assert_eq!(lines.count(), 15);
         assert!(csv.ends_with('\n'));
-        assert!(csv.contains("\nds-agent,none,0,2,2,0,2,0,0\n"));
+        assert!(csv.contains("\nds-agent,none,0,2,2,0,0,2,0,0\n"));
+    }
+
+    #[test]
+    fn agentless_nodes_come_after_uncovered_nodes() {
+        let header: Vec<&str> = HEADER.split(',').collect();
+        let at = header.iter().position(|&c| c == "nodes_uncovered").unwrap();
+        assert_eq!(header[at + 1], "nodes_agentless");
+        let mut cmp = fixture::comparison();
+        cmp.agents[0].runs[0].samples[2].nodes_agentless = 7;
+        let csv = render(&fixture::scenario(), &cmp);
+        let row = csv.lines().find(|l| l.starts_with("ds-agent,none,120,")).unwrap();
+        let fields: Vec<&str> = row.split(',').collect();
+        assert_eq!(fields.len(), header.len());
+        assert_eq!(fields[at], "1");
+        assert_eq!(fields[at + 1], "7");
     }
 
     #[test]

@@ -80,6 +80,7 @@ pub(crate) fn scenario() -> Scenario {
                 action: TimelineAction::NodeBack { node: "node-a".into() },
             },
         ],
+        pdbs: Vec::new(),
     }
 }
 
@@ -115,6 +116,7 @@ fn run(
         samples: samples(1),
         agent_log: Vec::new(),
         start_issues: Vec::new(),
+        drains: Vec::new(),
         events: 1234,
     }
 }

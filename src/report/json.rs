@@ -5,7 +5,7 @@
 //! schema is described field by field in the README (section "Reports"); a change that removes
 //! or re-types a field gets a new schema name.
 
-use crate::measures::{AgentComparison, Comparison, IntervalStats, RunOutput, SAMPLE_INTERVAL};
+use crate::measures::{AgentComparison, Comparison, IntervalStats, RunOutput, SAMPLE_INTERVAL, StartIssue};
 use crate::model::{Taint, TaintEffect, Toleration};
 use crate::scenario::{NodeTarget, Scenario, TimelineAction, TimelineEvent, WorkloadKind};
 use serde::Serialize;
@@ -154,6 +154,7 @@ impl<'a> EventDoc<'a> {
             TimelineAction::KubeletReady { .. } => ("KubeletReady", None, None),
             TimelineAction::AddNode(def) => ("AddNode", None, Some(def.taints.as_slice())),
             TimelineAction::RemoveNode { .. } => ("RemoveNode", None, None),
+            TimelineAction::Drain { .. } => ("Drain", None, None),
         };
         let node_of = match &e.target {
             NodeTarget::Named => None,
@@ -197,6 +198,7 @@ struct RunDoc<'a> {
     effective_tolerations: &'a [Toleration],
     blind_spots: BlindSpotsDoc,
     counters: CountersDoc,
+    start_issues: &'a [StartIssue],
     events_processed: u64,
     samples: usize,
 }
@@ -210,6 +212,7 @@ impl<'a> RunDoc<'a> {
             effective_tolerations: &r.effective_tolerations,
             blind_spots: BlindSpotsDoc {
                 uncovered_nodes: b.uncovered_nodes.map(StatsDoc::from),
+                agentless_nodes: b.agentless_nodes.map(StatsDoc::from),
                 stranded_agents: StatsDoc::from(b.stranded_agents),
                 under_replicated: b.under_replicated.map(StatsDoc::from),
                 no_replica: b.no_replica.map(StatsDoc::from),
@@ -221,6 +224,7 @@ impl<'a> RunDoc<'a> {
                 garbage_collected: c.garbage_collected,
                 scheduling_failures: c.scheduling_failures,
             },
+            start_issues: &r.start_issues,
             events_processed: r.events,
             samples: r.samples.len(),
         }
@@ -230,6 +234,7 @@ impl<'a> RunDoc<'a> {
 #[derive(Serialize)]
 struct BlindSpotsDoc {
     uncovered_nodes: Option<StatsDoc>,
+    agentless_nodes: Option<StatsDoc>,
     stranded_agents: StatsDoc,
     under_replicated: Option<StatsDoc>,
     no_replica: Option<StatsDoc>,
@@ -298,6 +303,54 @@ mod tests {
         let dep = &v["agents"][1]["runs"][1]["blind_spots"];
         assert_eq!(dep["no_replica"]["longest_s"], 1500.0);
         assert!(dep["uncovered_nodes"].is_null());
+    }
+
+    #[test]
+    fn agentless_nodes_follow_uncovered_nodes_and_are_null_for_deployments() {
+        let text = render(&fixture::scenario(), &fixture::comparison());
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let ds = &v["agents"][0]["runs"][1]["blind_spots"];
+        assert_eq!(ds["agentless_nodes"]["total_s"], 90.0);
+        assert_eq!(ds["agentless_nodes"]["count"], 1);
+        let keys: Vec<&str> = ds.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["uncovered_nodes", "agentless_nodes", "stranded_agents", "under_replicated", "no_replica"]
+        );
+        let dep = &v["agents"][1]["runs"][0]["blind_spots"];
+        assert!(dep.as_object().unwrap().contains_key("agentless_nodes"));
+        assert!(dep["agentless_nodes"].is_null());
+    }
+
+    #[test]
+    fn start_issues_are_listed_per_run_and_empty_otherwise() {
+        let mut cmp = fixture::comparison();
+        cmp.agents[1].runs[0].start_issues = vec![StartIssue {
+            workload: "web".into(),
+            pods: 2,
+            reason: "0/2 nodes are available: 2 Insufficient cpu.".into(),
+        }];
+        let v: serde_json::Value = serde_json::from_str(&render(&fixture::scenario(), &cmp)).unwrap();
+        let issues = &v["agents"][1]["runs"][0]["start_issues"];
+        assert_eq!(
+            issues,
+            &serde_json::json!([{"workload": "web", "pods": 2, "reason": "0/2 nodes are available: 2 Insufficient cpu."}])
+        );
+        assert_eq!(v["agents"][0]["runs"][0]["start_issues"], serde_json::json!([]));
+        let run = v["agents"][1]["runs"][0].as_object().unwrap();
+        let keys: Vec<&str> = run.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "policy",
+                "effective_tolerations",
+                "blind_spots",
+                "counters",
+                "start_issues",
+                "events_processed",
+                "samples"
+            ]
+        );
     }
 
     #[test]

@@ -1,22 +1,33 @@
 //! `report.md`: the human-readable comparison.
 //!
-//! Layout: a title and the scenario's vital data; per agent a table (one row per policy, one
-//! column per measure, best values in bold with a ★), each policy's effective tolerations as
-//! YAML and the equivalent policies; the timeline; and a short guide to the measures.
+//! Layout: a title and the scenario's vital data; the start-up problems, if any; per agent a
+//! table (one row per policy, one column per measure, best values in bold with a ★), where the
+//! agent's pods ran, each policy's effective tolerations as YAML and the equivalent policies;
+//! the timeline; and a short guide to the measures.
 
 use super::table::{Column, agent_columns, is_daemon_set};
-use crate::measures::{AgentComparison, Comparison, SAMPLE_INTERVAL};
+use crate::measures::{
+    AgentComparison, AgentEvent, AgentEventKind, Comparison, DeletionCause, RunOutput, SAMPLE_INTERVAL,
+    StartIssue,
+};
 use crate::model::Toleration;
 use crate::scenario::{Scenario, TimelineAction, TimelineEvent, WorkloadKind};
 use crate::time::format_duration;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
+
+/// Most placement and deletion entries listed per run of a Deployment agent.
+pub const MAX_PLACEMENTS: usize = 12;
+/// Most node names listed per run of a DaemonSet agent.
+pub const MAX_NODES_LISTED: usize = 20;
 
 /// Renders `report.md`.
 pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
     let mut out = String::new();
     header(&mut out, scenario);
+    start_up_problems(&mut out, cmp);
     for agent in &cmp.agents {
-        agent_section(&mut out, agent);
+        agent_section(&mut out, scenario, agent);
     }
     timeline(&mut out, &scenario.timeline);
     guide(&mut out);
@@ -69,7 +80,7 @@ fn header(out: &mut String, sc: &Scenario) {
     let _ = writeln!(out, "| Seed | {} |", sc.seed);
     let _ = writeln!(out, "| Horizon | {} |", format_duration(sc.horizon));
     let _ = writeln!(out, "| Nodes at start | {} |", sc.nodes.len());
-    let _ = writeln!(out, "| Timeline events | {} |", sc.timeline.len());
+    let _ = writeln!(out, "| Timeline events (spell ends included) | {} |", sc.timeline.len());
     let _ = writeln!(out, "| Sample interval | {} |", format_duration(SAMPLE_INTERVAL));
     out.push_str("\n**Agents**\n\n");
     if sc.agents.is_empty() {
@@ -101,7 +112,53 @@ fn header(out: &mut String, sc: &Scenario) {
     out.push('\n');
 }
 
-fn agent_section(out: &mut String, agent: &AgentComparison) {
+/// The `Start-up problems` section: per agent, the runs whose cluster did not settle as the
+/// scenario writes it, runs with identical lists named together. Nothing when every run
+/// started cleanly.
+fn start_up_problems(out: &mut String, cmp: &Comparison) {
+    if cmp.agents.iter().flat_map(|a| &a.runs).all(|r| r.start_issues.is_empty()) {
+        return;
+    }
+    out.push_str(
+        "## Start-up problems\n\n\
+         The cluster did not start as the scenario writes it: some pods were not running at time 0, \
+         because no node could take them or because the kubelet of the node they name rejected them. \
+         The affected runs measure the cluster that did start; correct the scenario (capacity, taints, \
+         node selection, node names) to compare the policies on the cluster you meant.\n\n",
+    );
+    for agent in &cmp.agents {
+        let mut groups: Vec<(&[StartIssue], Vec<String>)> = Vec::new();
+        for run in agent.runs.iter().filter(|r| !r.start_issues.is_empty()) {
+            let name = escape(&run.policy);
+            match groups.iter_mut().find(|(issues, _)| *issues == run.start_issues.as_slice()) {
+                Some((_, runs)) => runs.push(name),
+                None => groups.push((&run.start_issues, vec![name])),
+            }
+        }
+        for (issues, runs) in groups {
+            let which = if runs.len() == agent.runs.len() && runs.len() > 1 {
+                format!("every run ({})", join_and(&runs))
+            } else if runs.len() == 1 {
+                format!("run {}", runs[0])
+            } else {
+                format!("runs {}", join_and(&runs))
+            };
+            let _ = writeln!(out, "**Agent {}**, {which}:\n", escape(&agent.agent));
+            for issue in issues {
+                let pods = if issue.pods == 1 { "1 pod".to_string() } else { format!("{} pods", issue.pods) };
+                let _ = writeln!(
+                    out,
+                    "- {}: {pods} not running at the start: {}",
+                    escape(&issue.workload),
+                    escape(issue.reason.trim())
+                );
+            }
+            out.push('\n');
+        }
+    }
+}
+
+fn agent_section(out: &mut String, scenario: &Scenario, agent: &AgentComparison) {
     let _ = writeln!(out, "## Agent {} ({})\n", escape(&agent.agent), escape(agent.kind));
     if agent.runs.is_empty() {
         out.push_str("No policy applies to this agent.\n\n");
@@ -112,7 +169,8 @@ fn agent_section(out: &mut String, agent: &AgentComparison) {
         out.push_str(
             "Node-time sums over nodes, pod-time over agent pods. Best value per blind-spot column in \
              **bold ★** (lower is better; ties share the mark; no mark when all policies agree). \
-             Counters are not ranked.\n\n",
+             Stranded pod-time and the counters are not ranked: a DaemonSet that covers fewer nodes \
+             has fewer pods to strand.\n\n",
         );
     } else {
         out.push_str(
@@ -120,6 +178,8 @@ fn agent_section(out: &mut String, agent: &AgentComparison) {
              better; ties share the mark; no mark when all policies agree). Counters are not ranked.\n\n",
         );
     }
+
+    where_it_ran(out, scenario, agent);
 
     out.push_str("### Effective tolerations\n\n");
     out.push_str("After the DaemonSet controller's additions and admission (DefaultTolerationSeconds).\n\n");
@@ -171,6 +231,101 @@ fn comparison_table(out: &mut String, agent: &AgentComparison) {
         out.push('\n');
     }
     out.push('\n');
+}
+
+/// The `Where the agent ran` subsection: placements and deletions of a Deployment agent's pods,
+/// or the nodes a DaemonSet agent never ran on.
+fn where_it_ran(out: &mut String, scenario: &Scenario, agent: &AgentComparison) {
+    out.push_str("### Where the agent ran\n\n");
+    if is_daemon_set(agent) {
+        let nodes = scenario_node_names(scenario);
+        out.push_str(
+            "Nodes of the scenario (those added by the timeline included) on which no agent pod ever \
+             ran during the run.\n\n",
+        );
+        for run in &agent.runs {
+            let _ = writeln!(out, "- **{}**: {}", escape(&run.policy), never_ran_on(&nodes, &run.agent_log));
+        }
+    } else {
+        let replicas = scenario.agents.iter().find(|a| a.name == agent.agent).map_or(1, |a| match a.kind {
+            WorkloadKind::Deployment { replicas } => replicas,
+            _ => 1,
+        });
+        out.push_str("Placements and deletions of the agent's pods, in time order.\n\n");
+        for run in &agent.runs {
+            let _ = writeln!(out, "- **{}**: {}", escape(&run.policy), placements(run, replicas > 1));
+        }
+    }
+    out.push('\n');
+}
+
+/// Every node name the scenario knows: nodes at the start, then nodes added by the timeline,
+/// each once, in that order.
+fn scenario_node_names(scenario: &Scenario) -> Vec<&str> {
+    let mut seen = BTreeSet::new();
+    let added = scenario.timeline.iter().filter_map(|e| match &e.action {
+        TimelineAction::AddNode(def) => Some(def.name.as_str()),
+        _ => None,
+    });
+    scenario.nodes.iter().map(|n| n.name.as_str()).chain(added).filter(|n| seen.insert(*n)).collect()
+}
+
+/// `never ran on a, b (2 of 5 nodes)`, or that it ran on every node, from the `Started` entries
+/// of `log`.
+fn never_ran_on(nodes: &[&str], log: &[AgentEvent]) -> String {
+    let ran: BTreeSet<&str> =
+        log.iter().filter(|e| e.what == AgentEventKind::Started).filter_map(|e| e.node.as_deref()).collect();
+    let never: Vec<String> = nodes.iter().filter(|n| !ran.contains(*n)).map(|n| escape(n)).collect();
+    if never.is_empty() {
+        return format!("ran on every node ({} of {}).", nodes.len(), nodes.len());
+    }
+    let listed = never.len().min(MAX_NODES_LISTED);
+    let mut text = format!("never ran on {}", never[..listed].join(", "));
+    if never.len() > listed {
+        let _ = write!(text, " … {} more", never.len() - listed);
+    }
+    let _ = write!(text, " ({} of {} nodes).", never.len(), nodes.len());
+    text
+}
+
+/// `00:00:00 bound to a · 08:01:00 deleted (taint eviction) · …`, at most [`MAX_PLACEMENTS`]
+/// entries; pod names are shown when the Deployment has more than one replica.
+fn placements(run: &RunOutput, with_pod_names: bool) -> String {
+    let entries: Vec<String> = run
+        .agent_log
+        .iter()
+        .filter_map(|e| {
+            let what = match &e.what {
+                AgentEventKind::Bound => format!("bound to {}", escape(e.node.as_deref().unwrap_or("?"))),
+                AgentEventKind::Deleted(cause) => format!("deleted ({})", cause_words(*cause)),
+                _ => return None,
+            };
+            Some(if with_pod_names {
+                format!("{} {} {what}", e.at, escape(&e.pod))
+            } else {
+                format!("{} {what}", e.at)
+            })
+        })
+        .collect();
+    if entries.is_empty() {
+        return "no agent pod was ever bound to a node.".to_string();
+    }
+    let listed = entries.len().min(MAX_PLACEMENTS);
+    let mut text = entries[..listed].join(" · ");
+    if entries.len() > listed {
+        let _ = write!(text, " · … {} more", entries.len() - listed);
+    }
+    text
+}
+
+fn cause_words(cause: DeletionCause) -> &'static str {
+    match cause {
+        DeletionCause::TaintEviction => "taint eviction",
+        DeletionCause::DaemonSet => "DaemonSet controller",
+        DeletionCause::GarbageCollection => "node deleted, garbage collected",
+        DeletionCause::Eviction => "evicted by a drain",
+        DeletionCause::ForceDeletion => "force-deleted by a drain",
+    }
 }
 
 /// `a`, `a and b`, `a, b and c`.
@@ -254,6 +409,14 @@ fn describe(action: &TimelineAction) -> String {
             }
         }
         TimelineAction::RemoveNode { .. } => "node object deleted".into(),
+        TimelineAction::Drain { drain, .. } => {
+            let limit = drain.timeout.map_or("no limit".to_string(), format_duration);
+            format!(
+                "drained by {} ({limit}), then down for {}",
+                drain.drainer.as_str(),
+                format_duration(drain.down_for)
+            )
+        }
     }
 }
 
@@ -284,19 +447,36 @@ fn guide(out: &mut String) {
          - **Uncovered node-time** (DaemonSet agents): the time nodes spent usable and running \
          business pods while running no agent pod, summed over nodes. A *gap* is one unbroken \
          uncovered spell of one node; the longest gap is the worst single spell.\n\
+         - **Agent-less node-time** (DaemonSet agents): the time usable nodes that the agent's node \
+         selector and required node affinity admit spent running no agent pod, whatever else runs \
+         there (control-plane and idle nodes included), summed over nodes; gaps and the longest \
+         gap as for uncovered node-time.\n\
          - **Stranded agent pod-time**: the time agent pods spent bound to a node that was down, \
          NotReady or deleted without being deleted itself, summed over pods. Such a pod holds \
-         its place (its controller does not replace it) but reports nothing.\n\
+         its place (its controller does not replace it) but reports nothing. It is ranked for \
+         Deployment agents only: a DaemonSet that covers fewer nodes has fewer pods that can be \
+         stranded, so a best mark there would reward lower coverage. Read it next to the \
+         uncovered and agent-less node-time.\n\
          - **Under-replicated time** (Deployment agents): how long fewer agent pods ran than the \
          desired replica count, and in how many spells. **No-replica time**: how long none ran.\n\
          - Spells still open at the end of the run are closed at the horizon and counted.\n\
          - Counters: *taint evictions* are agent pods deleted by the taint-eviction controller, \
          *DaemonSet deletions* agent pods the DaemonSet controller deleted for an untolerated \
          NoExecute taint, *scheduling failures* scheduling attempts of agent pods that found no \
-         feasible node. They explain the measures and are not ranked.\n\
+         feasible node. They explain the measures and are not ranked. When a node gains a \
+         NoExecute taint the agent does not tolerate, both the taint-eviction controller and the \
+         DaemonSet controller delete its agent pod at that same instant; the taint-eviction \
+         controller acts first, so such a deletion counts as a taint eviction, and DaemonSet \
+         deletions stay at 0 in that case.\n\
+         - *Where the agent ran* lists, for a Deployment agent, when its pods were bound to which \
+         node and when they were deleted, and for a DaemonSet agent the nodes on which no agent \
+         pod ever ran.\n\
          - *Effective tolerations* are what the agent pods really carry: the policy's tolerations \
          plus those the DaemonSet controller and the DefaultTolerationSeconds admission plugin \
-         add. Policies listed as equivalent give identical runs.\n",
+         add. Policies listed as equivalent give identical runs.\n\
+         - The seed fixes the scheduler's tie-breaks, so with another seed a single-replica agent \
+         can land on another node and meet other timeline events; its measures can then change a \
+         lot. Run a few seeds (`taintsim run SCENARIO --seed N`) before drawing conclusions.\n",
     );
 }
 
@@ -366,5 +546,179 @@ mod tests {
              - {key: k, value: \"true\"}\n"
         );
         assert_eq!(tolerations_yaml(&[]), "[]\n");
+    }
+
+    fn event(secs: u64, pod: &str, node: Option<&str>, what: AgentEventKind) -> AgentEvent {
+        AgentEvent {
+            at: crate::time::SimTime::from_secs(secs),
+            pod: pod.into(),
+            node: node.map(str::to_string),
+            what,
+        }
+    }
+
+    fn issue(workload: &str, pods: u32, reason: &str) -> StartIssue {
+        StartIssue { workload: workload.into(), pods, reason: reason.into() }
+    }
+
+    #[test]
+    fn settings_count_timeline_events_with_spell_ends() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        assert!(md.contains("| Timeline events (spell ends included) | 3 |"), "{md}");
+    }
+
+    #[test]
+    fn stranded_time_is_not_starred_for_daemon_sets_and_the_guide_says_why() {
+        let mut cmp = fixture::comparison();
+        cmp.agents[0].runs[0].blind_spots.stranded_agents.total = std::time::Duration::from_secs(60);
+        cmp.agents[1].runs[0].blind_spots.stranded_agents.total = std::time::Duration::from_secs(60);
+        let md = render(&fixture::scenario(), &cmp);
+        let dep_row = md.lines().filter(|l| l.starts_with("| none |")).nth(1).unwrap();
+        assert!(dep_row.contains("**0s ★**"), "{dep_row}");
+        let ds_row = md.lines().find(|l| l.starts_with("| none |")).unwrap();
+        assert!(ds_row.contains("| 1m |"), "{ds_row}");
+        assert!(md.contains("Stranded pod-time and the counters are not ranked"), "{md}");
+        assert!(md.contains("a best mark there would reward lower coverage"), "{md}");
+    }
+
+    #[test]
+    fn agentless_columns_follow_the_uncovered_ones() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        assert!(
+            md.contains(
+                "| Policy | Uncovered node-time | Uncovered gaps | Longest uncovered gap | Agent-less node-time \
+                 | Agent-less gaps | Longest agent-less gap | Stranded agent pod-time |"
+            ),
+            "{md}"
+        );
+        assert!(md.contains("**Agent-less node-time** (DaemonSet agents)"));
+    }
+
+    #[test]
+    fn the_guide_attributes_simultaneous_deletions_to_taint_eviction() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        assert!(md.contains(
+            "the taint-eviction controller acts first, so such a deletion counts as a taint eviction"
+        ));
+        assert!(md.contains("--seed N"));
+    }
+
+    #[test]
+    fn no_start_up_section_when_every_run_started_cleanly() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        assert!(!md.contains("Start-up problems"), "{md}");
+    }
+
+    #[test]
+    fn identical_start_up_problems_are_stated_once_naming_the_runs() {
+        let mut cmp = fixture::comparison();
+        let common = vec![
+            issue("web", 2, "0/2 nodes are available: 2 Insufficient cpu."),
+            issue("pinned", 1, "kubelet on node-a rejected it: Insufficient memory"),
+        ];
+        for run in &mut cmp.agents[0].runs {
+            run.start_issues = common.clone();
+        }
+        cmp.agents[1].runs[1].start_issues = vec![issue("web", 1, "no | node")];
+        let md = render(&fixture::scenario(), &cmp);
+        let section: String = md
+            .split("## Start-up problems")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("a start-up section")
+            .to_string();
+        assert!(
+            section.contains(
+                "**Agent ds-agent**, every run (none, catch-all and odd, \"quoted\" \\| name):\n\n\
+                 - web: 2 pods not running at the start: 0/2 nodes are available: 2 Insufficient cpu.\n\
+                 - pinned: 1 pod not running at the start: kubelet on node-a rejected it: Insufficient memory\n"
+            ),
+            "{section}"
+        );
+        assert_eq!(section.matches("**Agent ds-agent**").count(), 1, "{section}");
+        assert!(section.contains(
+            "**Agent dep-agent**, run catch-all:\n\n- web: 1 pod not running at the start: no \\| node\n"
+        ));
+        assert!(md.find("## Start-up problems").unwrap() < md.find("## Agent ds-agent").unwrap());
+    }
+
+    #[test]
+    fn runs_with_different_problems_are_listed_apart() {
+        let mut cmp = fixture::comparison();
+        cmp.agents[0].runs[0].start_issues = vec![issue("web", 1, "a")];
+        cmp.agents[0].runs[1].start_issues = vec![issue("web", 2, "a")];
+        cmp.agents[0].runs[2].start_issues = vec![issue("web", 1, "a")];
+        let md = render(&fixture::scenario(), &cmp);
+        assert!(md.contains("**Agent ds-agent**, runs none and odd, \"quoted\" \\| name:\n"), "{md}");
+        assert!(md.contains("**Agent ds-agent**, run catch-all:\n\n- web: 2 pods"), "{md}");
+    }
+
+    #[test]
+    fn deployment_placements_are_listed_in_order_and_capped() {
+        let mut cmp = fixture::comparison();
+        let mut log = vec![
+            event(0, "dep-agent-1", None, AgentEventKind::Created),
+            event(0, "dep-agent-1", Some("node-b"), AgentEventKind::Bound),
+            event(0, "dep-agent-1", Some("node-b"), AgentEventKind::Started),
+            event(481, "dep-agent-1", Some("node-b"), AgentEventKind::Deleted(DeletionCause::TaintEviction)),
+            event(481, "dep-agent-2", Some("node-a"), AgentEventKind::Bound),
+        ];
+        cmp.agents[1].runs[0].agent_log = log.clone();
+        for i in 0..20 {
+            log.push(event(1000 + i, "dep-agent-2", Some("node-a"), AgentEventKind::Bound));
+        }
+        cmp.agents[1].runs[1].agent_log = log;
+        let md = render(&fixture::scenario(), &cmp);
+        // Two replicas: pod names are shown.
+        assert!(
+            md.contains(
+                "- **none**: 00:00:00 dep-agent-1 bound to node-b · 00:08:01 dep-agent-1 deleted (taint eviction) \
+                 · 00:08:01 dep-agent-2 bound to node-a\n"
+            ),
+            "{md}"
+        );
+        let capped = md.lines().find(|l| l.starts_with("- **catch-all**: 00:00:00")).unwrap();
+        assert_eq!(capped.matches(" · ").count(), MAX_PLACEMENTS);
+        assert!(capped.ends_with(&format!("· … {} more", 23 - MAX_PLACEMENTS)), "{capped}");
+
+        // A single replica: no pod names.
+        let mut sc = fixture::scenario();
+        sc.agents[1].kind = WorkloadKind::Deployment { replicas: 1 };
+        let md = render(&sc, &cmp);
+        assert!(
+            md.contains("- **none**: 00:00:00 bound to node-b · 00:08:01 deleted (taint eviction) · "),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn daemon_set_lists_the_nodes_it_never_ran_on() {
+        let mut sc = fixture::scenario();
+        let mut added = sc.nodes[0].clone();
+        added.name = "node-c".into();
+        sc.timeline.push(crate::scenario::TimelineEvent {
+            target: crate::scenario::NodeTarget::Named,
+            at: crate::time::SimTime::from_secs(2000),
+            action: TimelineAction::AddNode(added),
+        });
+        let mut cmp = fixture::comparison();
+        cmp.agents[0].runs[0].agent_log = vec![
+            event(0, "ds-agent-node-a", Some("node-a"), AgentEventKind::Bound),
+            event(0, "ds-agent-node-a", Some("node-a"), AgentEventKind::Started),
+            // Bound but never started: the node did not run it.
+            event(0, "ds-agent-node-b", Some("node-b"), AgentEventKind::Bound),
+        ];
+        cmp.agents[0].runs[1].agent_log = ["node-a", "node-b", "node-c"]
+            .iter()
+            .map(|n| event(0, &format!("ds-agent-{n}"), Some(n), AgentEventKind::Started))
+            .collect();
+        let md = render(&sc, &cmp);
+        assert!(md.contains("- **none**: never ran on node-b, node-c (2 of 3 nodes).\n"), "{md}");
+        assert!(md.contains("- **catch-all**: ran on every node (3 of 3).\n"), "{md}");
+
+        let names: Vec<String> = (0..30).map(|i| format!("n{i:02}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let line = never_ran_on(&refs, &[]);
+        assert!(line.ends_with("n19 … 10 more (30 of 30 nodes)."), "{line}");
     }
 }

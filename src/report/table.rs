@@ -3,6 +3,8 @@
 //! One row per policy, one [`Column`] per measure. Blind-spot columns are *ranked*: lower is
 //! better, and [`best_marks`] says which rows hold the best value. Counter columns are shown
 //! but not ranked, because a count such as an eviction can be what ends a blind spot.
+//! Stranded pod-time is ranked for Deployment agents only: a DaemonSet that covers fewer nodes
+//! has fewer pods that can be stranded, so a best mark there would reward lower coverage.
 
 use crate::measures::{AgentComparison, IntervalStats, RunOutput};
 use crate::time::format_duration;
@@ -73,6 +75,10 @@ fn stats(
     Column { title, short, ranked: true, values: agent.runs.iter().map(get).collect() }
 }
 
+fn unranked(column: Column) -> Column {
+    Column { ranked: false, ..column }
+}
+
 fn counter(
     agent: &AgentComparison,
     title: &'static str,
@@ -99,13 +105,18 @@ fn count(s: Option<IntervalStats>) -> Value {
     Value::Count(u64::from(s.unwrap_or_default().count))
 }
 
-/// The measure columns for `agent`: the blind-spot measures of its kind, then the counters.
+/// The measure columns for `agent`: the blind-spot measures of its kind, stranded pod-time
+/// (unranked for DaemonSet agents), then the counters.
 pub fn agent_columns(agent: &AgentComparison) -> Vec<Column> {
-    let mut cols = if is_daemon_set(agent) {
+    let daemon_set = is_daemon_set(agent);
+    let mut cols = if daemon_set {
         vec![
             stats(agent, "Uncovered node-time", "uncovered", |r| total(r.blind_spots.uncovered_nodes)),
             stats(agent, "Uncovered gaps", "gaps", |r| count(r.blind_spots.uncovered_nodes)),
             stats(agent, "Longest uncovered gap", "longest", |r| longest(r.blind_spots.uncovered_nodes)),
+            stats(agent, "Agent-less node-time", "agentless", |r| total(r.blind_spots.agentless_nodes)),
+            stats(agent, "Agent-less gaps", "al-gaps", |r| count(r.blind_spots.agentless_nodes)),
+            stats(agent, "Longest agent-less gap", "al-longest", |r| longest(r.blind_spots.agentless_nodes)),
         ]
     } else {
         vec![
@@ -118,9 +129,9 @@ pub fn agent_columns(agent: &AgentComparison) -> Vec<Column> {
             stats(agent, "Longest no-replica spell", "longest-none", |r| longest(r.blind_spots.no_replica)),
         ]
     };
-    cols.push(stats(agent, "Stranded agent pod-time", "stranded", |r| {
-        total(Some(r.blind_spots.stranded_agents))
-    }));
+    let stranded =
+        stats(agent, "Stranded agent pod-time", "stranded", |r| total(Some(r.blind_spots.stranded_agents)));
+    cols.push(if daemon_set { unranked(stranded) } else { stranded });
     cols.push(counter(agent, "Taint evictions", "taint-evict", |r| r.counters.taint_evictions));
     cols.push(counter(agent, "DaemonSet deletions", "ds-delete", |r| r.counters.daemonset_deletions));
     cols.push(counter(agent, "Scheduling failures", "sched-fail", |r| r.counters.scheduling_failures));
@@ -129,6 +140,7 @@ pub fn agent_columns(agent: &AgentComparison) -> Vec<Column> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture;
     use super::*;
 
     fn d(s: u64) -> Value {
@@ -151,5 +163,51 @@ mod tests {
         assert_eq!(best_marks(&[d(10), d(10), d(10)]), vec![false; 3]);
         assert_eq!(best_marks(&[d(5)]), vec![false]);
         assert!(best_marks(&[]).is_empty());
+    }
+
+    fn column<'a>(cols: &'a [Column], short: &str) -> &'a Column {
+        cols.iter().find(|c| c.short == short).unwrap_or_else(|| panic!("no column {short}"))
+    }
+
+    #[test]
+    fn daemon_set_columns_put_agentless_next_to_uncovered() {
+        let cmp = fixture::comparison();
+        let shorts: Vec<&str> = agent_columns(&cmp.agents[0]).iter().map(|c| c.short).collect();
+        assert_eq!(
+            shorts,
+            [
+                "uncovered",
+                "gaps",
+                "longest",
+                "agentless",
+                "al-gaps",
+                "al-longest",
+                "stranded",
+                "taint-evict",
+                "ds-delete",
+                "sched-fail"
+            ]
+        );
+        let dep: Vec<&str> = agent_columns(&cmp.agents[1]).iter().map(|c| c.short).collect();
+        assert!(!dep.contains(&"agentless"), "{dep:?}");
+    }
+
+    #[test]
+    fn stranded_time_is_ranked_for_deployments_only() {
+        let mut cmp = fixture::comparison();
+        for agent in &mut cmp.agents {
+            for (i, run) in agent.runs.iter_mut().enumerate() {
+                run.blind_spots.stranded_agents.total = Duration::from_secs(60 * (i as u64 + 1));
+            }
+        }
+        let ds = agent_columns(&cmp.agents[0]);
+        let stranded = column(&ds, "stranded");
+        assert!(!stranded.ranked);
+        assert_eq!(stranded.marks(), vec![false; 3]);
+        assert!(column(&ds, "agentless").ranked);
+        let dep = agent_columns(&cmp.agents[1]);
+        let stranded = column(&dep, "stranded");
+        assert!(stranded.ranked);
+        assert_eq!(stranded.marks(), vec![true, false]);
     }
 }

@@ -4,8 +4,9 @@
 //! expect, note?}`. Each case is dispatched by its `check` to an [`Evaluator`] registered in a
 //! [`Registry`]; the evaluator parses `input` into model types, calls the library's rule code
 //! and returns the `expect` object it derives, which the check's [`Comparator`] (by default
-//! [`json_equal`]) compares with the case's `expect`. A check without an evaluator is reported
-//! as unsupported.
+//! [`json_equal`]) compares with the case's `expect`. A check of the vector format
+//! ([`KNOWN_CHECKS`]) without an evaluator is reported as unsupported; a check name outside
+//! that list, or one that differs from its file's name, is an error.
 //!
 //! # Adding an area
 //!
@@ -50,6 +51,56 @@ areas!(matching, scheduling, controllers, drains);
 // ---------------------------------------------------------------------------------------------
 // Registry
 // ---------------------------------------------------------------------------------------------
+
+/// Every check the vector format defines (the contents list of the vectors' README), in that
+/// order. A case naming any other check is an error, not an unsupported case.
+pub const KNOWN_CHECKS: [&str; 32] = [
+    // Matching
+    "tolerationMatches",
+    "taintsTolerated",
+    "taintIdentity",
+    "tolerationIdentity",
+    // Scheduler
+    "taintTolerationFilter",
+    "taintTolerationScore",
+    "nodeUnschedulableFilter",
+    "feasibleNodes",
+    "nodeResourcesFit",
+    "leastAllocatedScore",
+    "numNodesToScore",
+    // Taint eviction
+    "noExecuteEviction",
+    "minTolerationSeconds",
+    // Admission
+    "defaultTolerationSeconds",
+    "admissionOperations",
+    // DaemonSet controller
+    "daemonSetTolerations",
+    "daemonSetShouldRun",
+    "daemonSetNodeSync",
+    "daemonSetPodAffinity",
+    // Node lifecycle controller
+    "nodeConditionTaints",
+    "zoneState",
+    "zoneNoExecuteRate",
+    "nodeMonitorGrace",
+    // Kubelet
+    "kubeletAdmit",
+    "kubeletCriticalPod",
+    "kubeletEvictionOrder",
+    "kubeletEvictionDefaults",
+    // Drains and disruption
+    "drainPlan",
+    "skipDeletedFilter",
+    "pdbStatus",
+    "evictionRequest",
+    "replicaSetReplacement",
+];
+
+/// Whether `name` is one of the [`KNOWN_CHECKS`].
+pub fn is_known_check(name: &str) -> bool {
+    KNOWN_CHECKS.contains(&name)
+}
 
 /// Computes a case's `expect` object from its `input`.
 pub type Evaluator = fn(&Value) -> Result<Value, EvalError>;
@@ -300,10 +351,10 @@ pub enum Outcome {
         /// What the simulator's rules produced.
         got: Value,
     },
-    /// No evaluator for the case's check.
+    /// The case's check is one of the [`KNOWN_CHECKS`] but has no evaluator yet.
     Unsupported,
-    /// The case could not be evaluated (malformed envelope or input, duplicate id, evaluator
-    /// failure); counted as a failure.
+    /// The case could not be evaluated (malformed envelope or input, duplicate id, unknown
+    /// check, check differing from its file name, evaluator failure); counted as a failure.
     Error(String),
 }
 
@@ -320,10 +371,18 @@ pub struct CaseResult {
     pub outcome: Outcome,
 }
 
-/// Evaluates one case against `registry`.
+/// Evaluates one case against `registry`. A check without an evaluator is unsupported when it
+/// is one of the [`KNOWN_CHECKS`] and an error (`unknown check`) otherwise.
 pub fn evaluate_case(registry: &Registry, case: &Case) -> Outcome {
     let Some(check) = registry.get(&case.check) else {
-        return Outcome::Unsupported;
+        if is_known_check(&case.check) {
+            return Outcome::Unsupported;
+        }
+        return Outcome::Error(format!(
+            "unknown check {:?}: not one of the {} checks of the vector format",
+            case.check,
+            KNOWN_CHECKS.len()
+        ));
     };
     let evaluated = catch_unwind(AssertUnwindSafe(|| (check.evaluate)(&case.input)));
     match evaluated {
@@ -354,7 +413,10 @@ pub fn run(registry: &Registry, paths: &[PathBuf]) -> Report {
                     Some(other) => {
                         Outcome::Error(format!("duplicate id (first seen in {})", other.display()))
                     }
-                    None => evaluate_case(registry, case),
+                    None => match file_check_mismatch(&loaded.file, &case.check) {
+                        Some(message) => Outcome::Error(message),
+                        None => evaluate_case(registry, case),
+                    },
                 },
             };
             first_seen.entry(loaded.id.clone()).or_insert_with(|| loaded.file.clone());
@@ -362,6 +424,18 @@ pub fn run(registry: &Registry, paths: &[PathBuf]) -> Report {
         }
     }
     Report { results, load_errors }
+}
+
+/// The complaint when a case's `check` is not its file's name without `.json`.
+fn file_check_mismatch(file: &Path, check: &str) -> Option<String> {
+    let stem = file.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    (stem != check).then(|| {
+        let name = file.file_name().map(|s| s.to_string_lossy()).unwrap_or_default();
+        format!(
+            "the case's check {check:?} differs from its file name {name:?} (a case of check {check:?} \
+             belongs in {check}.json)"
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,34 +491,49 @@ impl Report {
         map
     }
 
-    /// Whether the run succeeded: every file read, no case failed, and no case unsupported
-    /// unless `allow_unsupported`.
+    /// Whether no case at all was found (no file, no `.json` file, or only empty arrays).
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+
+    /// Whether the run succeeded: at least one case found, every file read, no case failed,
+    /// and no case unsupported unless `allow_unsupported`.
     pub fn success(&self, allow_unsupported: bool) -> bool {
         let t = self.totals();
-        self.load_errors.is_empty() && t.failed == 0 && (allow_unsupported || t.unsupported == 0)
+        !self.is_empty()
+            && self.load_errors.is_empty()
+            && t.failed == 0
+            && (allow_unsupported || t.unsupported == 0)
     }
 
     /// Prints one line per case (`PASS id`, `FAIL id: expected X, got Y`, `UNSUPPORTED id`),
     /// one `ERROR` line per unreadable file, the per-check table and the overall line
-    /// `N passed, M failed, K unsupported`.
-    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+    /// `N passed, M failed, K unsupported`. With `failures_only`, the `PASS` and `UNSUPPORTED`
+    /// lines are left out.
+    pub fn write_to(&self, out: &mut dyn Write, failures_only: bool) -> io::Result<()> {
+        let mut lines = 0;
         for r in &self.results {
+            lines += 1;
             match &r.outcome {
-                Outcome::Pass => writeln!(out, "PASS {}", r.id)?,
+                Outcome::Pass if !failures_only => writeln!(out, "PASS {}", r.id)?,
                 Outcome::Fail { expected, got } => {
                     writeln!(out, "FAIL {}: expected {expected}, got {got}", r.id)?
                 }
-                Outcome::Unsupported => writeln!(out, "UNSUPPORTED {}", r.id)?,
+                Outcome::Unsupported if !failures_only => writeln!(out, "UNSUPPORTED {}", r.id)?,
                 Outcome::Error(e) => writeln!(out, "FAIL {}: {}: {e}", r.id, r.file.display())?,
+                Outcome::Pass | Outcome::Unsupported => lines -= 1,
             }
         }
         for e in &self.load_errors {
+            lines += 1;
             writeln!(out, "ERROR {e}")?;
+        }
+        if lines > 0 {
+            writeln!(out)?;
         }
         let per_check = self.per_check();
         let width =
             per_check.keys().map(|k| k.len()).chain(["check".len(), "total".len()]).max().unwrap_or(5);
-        writeln!(out)?;
         writeln!(out, "{:<width$}  {:>6}  {:>6}  {:>11}", "check", "passed", "failed", "unsupported")?;
         for (check, t) in &per_check {
             writeln!(out, "{check:<width$}  {:>6}  {:>6}  {:>11}", t.passed, t.failed, t.unsupported)?;
@@ -529,14 +618,136 @@ mod tests {
         assert_eq!(report.totals(), Totals { passed: 1, failed: 2, unsupported: 0 });
     }
 
+    /// A registry with numNodesToScore only, so that other known checks stay unsupported.
+    fn only_num_nodes_to_score() -> Registry {
+        let all = Registry::with_all_areas();
+        let check = all.get("numNodesToScore").unwrap();
+        let mut registry = Registry::empty();
+        registry.add_with_comparator(check.name, check.evaluate, check.compare);
+        registry
+    }
+
     #[test]
-    fn unknown_checks_are_unsupported_and_only_allowed_on_request() {
+    fn known_checks_without_evaluator_are_unsupported_and_only_allowed_on_request() {
         let dir = tempfile::tempdir().unwrap();
-        write(dir.path(), "mystery.json", &json!([case("m-1", "mystery", json!({}), json!({}))]).to_string());
-        let report = run(&Registry::with_all_areas(), &[dir.path().to_path_buf()]);
+        write(
+            dir.path(),
+            "kubeletAdmit.json",
+            &json!([case("k-1", "kubeletAdmit", json!({}), json!({}))]).to_string(),
+        );
+        let report = run(&Registry::empty(), &[dir.path().to_path_buf()]);
         assert_eq!(report.results[0].outcome, Outcome::Unsupported);
         assert!(!report.success(false));
         assert!(report.success(true));
+    }
+
+    #[test]
+    fn unknown_checks_are_errors_counted_as_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "mystery.json", &json!([case("m-1", "mystery", json!({}), json!({}))]).to_string());
+        let report = run(&Registry::with_all_areas(), &[dir.path().to_path_buf()]);
+        assert!(
+            matches!(&report.results[0].outcome, Outcome::Error(e) if e.starts_with("unknown check \"mystery\"")),
+            "{:?}",
+            report.results[0].outcome
+        );
+        assert_eq!(report.totals(), Totals { passed: 0, failed: 1, unsupported: 0 });
+        assert!(!report.success(true));
+    }
+
+    #[test]
+    fn known_checks_are_the_32_of_the_vector_format_and_cover_every_evaluator() {
+        assert_eq!(KNOWN_CHECKS.len(), 32);
+        let unique: std::collections::BTreeSet<&str> = KNOWN_CHECKS.iter().copied().collect();
+        assert_eq!(unique.len(), 32, "a check is listed twice");
+        for name in Registry::with_all_areas().names() {
+            assert!(is_known_check(name), "{name} is registered but not a known check");
+        }
+    }
+
+    #[test]
+    fn a_check_differing_from_its_file_name_is_an_error_naming_both() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = case(
+            "x-1",
+            "numNodesToScore",
+            json!({"numAllNodes": 10, "percentageOfNodesToScore": 0}),
+            json!({"numNodes": 10}),
+        );
+        write(dir.path(), "feasibleNodes.json", &json!([c]).to_string());
+        let report = run(&Registry::with_all_areas(), &[dir.path().to_path_buf()]);
+        let Outcome::Error(e) = &report.results[0].outcome else {
+            panic!("{:?}", report.results[0].outcome);
+        };
+        assert!(e.contains("\"numNodesToScore\"") && e.contains("\"feasibleNodes.json\""), "{e}");
+        assert!(e.contains("numNodesToScore.json"), "{e}");
+        assert_eq!(report.totals().failed, 1);
+    }
+
+    #[test]
+    fn finding_no_case_at_all_is_a_failure() {
+        let empty = tempfile::tempdir().unwrap();
+        let report = run(&Registry::with_all_areas(), &[empty.path().to_path_buf()]);
+        assert!(report.is_empty() && report.load_errors.is_empty());
+        assert!(!report.success(true));
+
+        let no_json = tempfile::tempdir().unwrap();
+        write(no_json.path(), "notes.txt", "[]");
+        let report = run(&Registry::with_all_areas(), &[no_json.path().to_path_buf()]);
+        assert!(report.is_empty());
+        assert!(!report.success(true));
+
+        let empty_array = tempfile::tempdir().unwrap();
+        let file = write(empty_array.path(), "numNodesToScore.json", "[]");
+        let report = run(&Registry::with_all_areas(), &[file]);
+        assert!(report.is_empty() && report.load_errors.is_empty());
+        assert!(!report.success(true));
+    }
+
+    #[test]
+    fn failures_only_leaves_out_passing_and_unsupported_cases() {
+        let dir = tempfile::tempdir().unwrap();
+        let pass = case(
+            "n-1",
+            "numNodesToScore",
+            json!({"numAllNodes": 1000, "percentageOfNodesToScore": 0}),
+            json!({"numNodes": 420}),
+        );
+        let fail = case(
+            "n-2",
+            "numNodesToScore",
+            json!({"numAllNodes": 1000, "percentageOfNodesToScore": 0}),
+            json!({"numNodes": 7}),
+        );
+        write(dir.path(), "numNodesToScore.json", &json!([pass, fail]).to_string());
+        write(
+            dir.path(),
+            "kubeletAdmit.json",
+            &json!([case("k-1", "kubeletAdmit", json!({}), json!({}))]).to_string(),
+        );
+        write(dir.path(), "broken.json", "[");
+        let report = run(&only_num_nodes_to_score(), &[dir.path().to_path_buf()]);
+        let mut out = Vec::new();
+        report.write_to(&mut out, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].starts_with("FAIL n-2: expected"), "{text}");
+        assert!(lines[1].starts_with("ERROR ") && lines[1].contains("broken.json"), "{text}");
+        assert!(!text.contains("PASS ") && !text.contains("UNSUPPORTED "), "{text}");
+        assert!(text.contains("\n\ncheck "), "{text}");
+        assert!(text.contains("\nkubeletAdmit "), "{text}");
+        // Nothing failed: the table comes first.
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "kubeletAdmit.json",
+            &json!([case("k-2", "kubeletAdmit", json!({}), json!({}))]).to_string(),
+        );
+        let report = run(&only_num_nodes_to_score(), &[dir.path().to_path_buf()]);
+        let mut out = Vec::new();
+        report.write_to(&mut out, true).unwrap();
+        assert!(String::from_utf8(out).unwrap().starts_with("check "));
+        assert!(text.ends_with("1 passed, 1 failed, 1 unsupported\n"), "{text}");
     }
 
     #[test]
@@ -558,7 +769,7 @@ mod tests {
         let missing = dir.path().join("absent.json");
         let report = run(&Registry::with_all_areas(), &[file.clone(), file, missing]);
         let mut out = Vec::new();
-        report.write_to(&mut out).unwrap();
+        report.write_to(&mut out, false).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.starts_with("PASS n-1\nFAIL n-2: expected {\"numNodes\":7}, got {\"numNodes\":420}\n"),

@@ -45,7 +45,7 @@ fn default_scenario_reports_are_byte_identical_between_runs() {
     assert_eq!(json["schema"], "taintsim.summary/v1");
     let csv = fs::read_to_string(tmp.path().join("first/timeseries.csv")).unwrap();
     assert!(csv.starts_with(
-        "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,agent_running,agent_pending,agent_stranded\n"
+        "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,nodes_agentless,agent_running,agent_pending,agent_stranded\n"
     ));
 }
 
@@ -112,10 +112,173 @@ fn help_mentions_both_commands() {
     let help = text(&o.stdout);
     assert!(help.contains("run"), "{help}");
     assert!(help.contains("conformance"), "{help}");
+    assert!(help.contains("taintsim conformance ../shared/conformance --allow-unsupported"), "{help}");
+    assert!(help.contains("Options go after the command"), "{help}");
     let o = taintsim(tmp.path(), &["run", "--help"]);
     assert!(o.status.success());
     let help = text(&o.stdout);
-    for word in ["--out", "--seed", "--quiet", "Examples"] {
+    for word in ["--out", "--seed", "--quiet", "Examples", "Exit status", "missing, unreadable or"] {
         assert!(help.contains(word), "run --help lacks {word}:\n{help}");
     }
+}
+
+#[test]
+fn run_help_says_what_the_seed_decides() {
+    let tmp = tempfile::tempdir().unwrap();
+    let help = text(&taintsim(tmp.path(), &["run", "--help"]).stdout);
+    assert!(help.contains("tie-breaks"), "{help}");
+    assert!(help.contains("single-replica"), "{help}");
+    assert!(help.contains("--seed $s"), "{help}");
+    assert!(!help.contains("changes only the randomized choices"), "{help}");
+}
+
+#[test]
+fn conformance_help_has_examples_and_exit_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = taintsim(tmp.path(), &["conformance", "--help"]);
+    assert!(o.status.success());
+    let help = text(&o.stdout);
+    for word in ["Examples", "Exit status", "--failures-only", "--allow-unsupported", "<check>.json"] {
+        assert!(help.contains(word), "conformance --help lacks {word}:\n{help}");
+    }
+}
+
+#[test]
+fn options_before_the_command_word_are_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = taintsim(tmp.path(), &["--seed", "3", "run", "--quiet"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let stderr = text(&o.stderr);
+    assert!(stderr.contains("options go after the command"), "{stderr}");
+    assert!(stderr.contains("`taintsim run --seed 3 --quiet`"), "{stderr}");
+    assert!(!tmp.path().join("reports").exists());
+    // A scenario file really called `run` is still a scenario.
+    fs::write(tmp.path().join("run"), "not a scenario").unwrap();
+    let o = taintsim(tmp.path(), &["--seed", "3", "run"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!text(&o.stderr).contains("options go after the command"), "{}", text(&o.stderr));
+}
+
+/// A scenario whose cluster cannot start as written: a Deployment too big for any node and a
+/// bare pod its kubelet rejects.
+const UNSETTLED: &str = r#"Scenario(
+    name: "unsettled",
+    horizon: "1h",
+    nodes: [(name_pattern: "w{i}", count: 2, capacity: {"cpu": "2", "memory": "4Gi", "pods": "110"})],
+    workloads: [
+        (name: "big", kind: Deployment, replicas: 2, requests: {"cpu": "3"}),
+        (name: "pinned", kind: Pod, node_name: "w1", requests: {"memory": "8Gi"}),
+    ],
+    agents: [
+        (name: "node-agent", kind: DaemonSet, requests: {"cpu": "100m"}),
+        (name: "cluster-agent", kind: Deployment),
+    ],
+    policies: [(name: "none", tolerations: []), (name: "all", tolerations: [(operator: "Exists")])],
+)"#;
+
+#[test]
+fn start_up_problems_are_warned_about_even_when_quiet_and_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("unsettled.ron"), UNSETTLED).unwrap();
+    let o = taintsim(tmp.path(), &["run", "unsettled.ron", "--quiet", "--out", "out"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let stderr = text(&o.stderr);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("taintsim: warning: ")).collect();
+    assert_eq!(warnings.len(), 2, "one line per distinct problem:\n{stderr}");
+    assert!(warnings[0].contains("2 pods of big") && warnings[0].contains("Insufficient cpu"), "{stderr}");
+    assert!(warnings[1].contains("1 pod of pinned") && warnings[1].contains("kubelet on w1"), "{stderr}");
+    assert!(!stderr.contains("events/s"), "--quiet still hides timing: {stderr}");
+
+    let md = fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
+    assert!(md.contains("## Start-up problems"), "{md}");
+    assert!(md.contains("**Agent node-agent**, every run (none and all):"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("out/summary.json")).unwrap()).unwrap();
+    let issues = &json["agents"][1]["runs"][0]["start_issues"];
+    assert_eq!(issues[0]["workload"], "big");
+    assert_eq!(issues[0]["pods"], 2);
+    assert_eq!(issues[1]["workload"], "pinned");
+}
+
+#[test]
+fn the_default_report_shows_where_the_agents_ran_and_agentless_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = taintsim(tmp.path(), &["run", "--quiet", "--out", "out"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let md = fs::read_to_string(tmp.path().join("out/report.md")).unwrap();
+    assert_eq!(md.matches("### Where the agent ran").count(), 2, "{md}");
+    assert!(md.contains(" bound to node-"), "{md}");
+    assert!(md.contains("| Agent-less node-time |"), "{md}");
+    assert!(md.contains("| Timeline events (spell ends included) |"), "{md}");
+    assert!(text(&o.stdout).contains(" agentless "), "{}", text(&o.stdout));
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("out/summary.json")).unwrap()).unwrap();
+    for agent in json["agents"].as_array().unwrap() {
+        let b = &agent["runs"][0]["blind_spots"];
+        assert_eq!(b["agentless_nodes"].is_null(), agent["kind"] == "Deployment", "{b}");
+    }
+}
+
+#[test]
+fn a_failed_write_leaves_the_previous_reports_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    fs::create_dir(&out).unwrap();
+    fs::write(out.join("report.md"), "previous report").unwrap();
+    fs::create_dir(out.join("summary.json")).unwrap();
+    let o = taintsim(tmp.path(), &["run", "--quiet", "--out", "out"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("summary.json"), "{}", text(&o.stderr));
+    assert_eq!(fs::read_to_string(out.join("report.md")).unwrap(), "previous report");
+    let mut names: Vec<String> =
+        fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    assert_eq!(names, ["report.md", "summary.json"]);
+}
+
+fn conformance_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, contents) in files {
+        fs::write(dir.path().join(name), contents).unwrap();
+    }
+    dir
+}
+
+const PASSING_CASE: &str = r#"[{"id": "n-1", "check": "numNodesToScore", "source": "t", "derived": true,
+    "input": {"numAllNodes": 10, "percentageOfNodesToScore": 0}, "expect": {"numNodes": 10}}]"#;
+
+#[test]
+fn conformance_without_any_case_fails() {
+    for files in [vec![], vec![("notes.txt", "hello")], vec![("numNodesToScore.json", "[]")]] {
+        let dir = conformance_dir(&files);
+        let o = taintsim(dir.path(), &["conformance", ".", "--allow-unsupported"]);
+        assert_eq!(o.status.code(), Some(1), "{files:?}: {}", text(&o.stdout));
+        assert!(text(&o.stderr).contains("no conformance case found"), "{}", text(&o.stderr));
+    }
+}
+
+#[test]
+fn conformance_rejects_unknown_checks_and_misnamed_files() {
+    let unknown = PASSING_CASE.replace("numNodesToScore", "mystery").replace("n-1", "m-1");
+    let dir = conformance_dir(&[("mystery.json", &unknown), ("feasibleNodes.json", PASSING_CASE)]);
+    let o = taintsim(dir.path(), &["conformance", ".", "--allow-unsupported"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = text(&o.stdout);
+    assert!(stdout.contains("unknown check \"mystery\""), "{stdout}");
+    assert!(stdout.contains("differs from its file name \"feasibleNodes.json\""), "{stdout}");
+    assert!(stdout.ends_with("0 passed, 2 failed, 0 unsupported\n"), "{stdout}");
+}
+
+#[test]
+fn conformance_failures_only_hides_passing_cases() {
+    let failing = PASSING_CASE.replace("\"n-1\"", "\"n-2\"").replace("\"numNodes\": 10", "\"numNodes\": 3");
+    let both = format!("[{}, {}]", &PASSING_CASE[1..PASSING_CASE.len() - 1], &failing[1..failing.len() - 1]);
+    let dir = conformance_dir(&[("numNodesToScore.json", &both)]);
+    let o = taintsim(dir.path(), &["conformance", ".", "--failures-only"]);
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = text(&o.stdout);
+    assert!(stdout.starts_with("FAIL n-2: "), "{stdout}");
+    assert!(!stdout.contains("PASS"), "{stdout}");
+    assert!(stdout.contains("numNodesToScore"), "per-check table expected: {stdout}");
+    assert!(stdout.ends_with("1 passed, 1 failed, 0 unsupported\n"), "{stdout}");
 }

@@ -1,6 +1,7 @@
 //! `taintsim run [SCENARIO] [--out DIR] [--seed N] [--quiet]`
 
 use crate::engine::comparison::run_comparison;
+use crate::measures::{Comparison, StartIssue};
 use crate::report;
 use crate::scenario::{self, Scenario, ScenarioError};
 use clap::Args as ClapArgs;
@@ -9,12 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Exit code for bad input (unreadable or invalid scenario).
+/// Exit code for bad input (a missing, unreadable or invalid scenario; a bad command line).
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code for other failures (reports could not be written).
 pub const EXIT_FAILURE: u8 = 1;
 
-/// Examples shown at the end of `taintsim run --help`.
+/// Examples and notes shown at the end of `taintsim run --help`.
 pub const RUN_EXAMPLES: &str = "\
 Examples:
   taintsim run
@@ -22,16 +23,27 @@ Examples:
   taintsim run scenarios/threatmapper.ron --out /tmp/tm
       Run a scenario file and write the reports into /tmp/tm.
   taintsim run my-cluster.ron --seed 7 --quiet
-      Same scenario, another seed (changes only the randomized choices), no progress output.
+      Same scenario with seed 7, no progress output.
+  for s in 1 2 3 4 5; do taintsim run my-cluster.ron --seed $s --quiet --out reports/seed-$s; done
+      Run a few seeds before drawing conclusions (see Seeds).
+
+Seeds:
+  The seed fixes the scheduler's tie-breaks between equally good nodes. A single-replica
+  agent's landing node can therefore change with the seed, and with it which timeline events
+  hit the agent: its measures can change a lot from one seed to another. Compare a few seeds
+  before concluding.
 
 Output:
   stdout  one comparison table per agent, then the paths of the report files
-  stderr  progress per run, timing, and errors
+  stderr  progress per run and timing (left out with --quiet); warnings about pods the
+          cluster could not start with (always); errors
   files   report.md, summary.json (schema taintsim.summary/v1), timeseries.csv; identical
-          bytes for identical input
+          bytes for identical input; replaced all together or not at all
 
-Exit status: 0 on success, 2 when the scenario cannot be read or is invalid, 1 when the
-reports cannot be written.";
+Options go after the command: `taintsim run --seed 3`, not `taintsim --seed 3 run`.
+
+Exit status: 0 on success; 2 on bad input (a scenario file that is missing, unreadable or
+invalid, or a bad command line); 1 when the reports cannot be written.";
 
 /// Arguments of `taintsim run`.
 #[derive(Clone, Debug, Default, ClapArgs)]
@@ -50,11 +62,12 @@ pub struct Args {
     )]
     pub out: Option<PathBuf>,
 
-    /// Seed of the random number generator, replacing the scenario's own.
+    /// Seed of the random number generator (the scheduler's tie-breaks), replacing the
+    /// scenario's own; see Seeds below.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
 
-    /// No progress and timing lines on stderr (errors are still printed).
+    /// No progress and timing lines on stderr (warnings and errors are still printed).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -79,6 +92,32 @@ pub fn default_out_dir(scenario_name: &str) -> PathBuf {
         safe = format!("scenario{}", safe.replace('.', "_"));
     }
     Path::new("reports").join(safe)
+}
+
+/// One warning line per distinct start-up problem of `cmp` (same workload, pod count and
+/// reason), saying in how many runs it happened; in order of first appearance.
+pub fn start_warnings(cmp: &Comparison) -> Vec<String> {
+    let runs: Vec<_> = cmp.agents.iter().flat_map(|a| &a.runs).collect();
+    let mut distinct: Vec<(&StartIssue, usize)> = Vec::new();
+    for issue in runs.iter().flat_map(|r| &r.start_issues) {
+        match distinct.iter_mut().find(|(seen, _)| *seen == issue) {
+            Some((_, n)) => *n += 1,
+            None => distinct.push((issue, 1)),
+        }
+    }
+    distinct
+        .into_iter()
+        .map(|(issue, n)| {
+            let pods = if issue.pods == 1 { "1 pod".to_string() } else { format!("{} pods", issue.pods) };
+            let which =
+                if n == runs.len() { "every run".to_string() } else { format!("{n} of {} runs", runs.len()) };
+            format!(
+                "warning: {pods} of {} not running at the start ({which}): {}",
+                issue.workload.replace(['\n', '\r'], " "),
+                issue.reason.trim().replace(['\n', '\r'], " ")
+            )
+        })
+        .collect()
 }
 
 /// Writes to stdout; a closed pipe (`taintsim run | head`) is not an error.
@@ -111,6 +150,16 @@ pub fn run(args: &Args) -> ExitCode {
         }
     });
     let elapsed = started.elapsed();
+    let warnings = start_warnings(&cmp);
+    for w in &warnings {
+        eprintln!("taintsim: {w}");
+    }
+    if !warnings.is_empty() {
+        eprintln!(
+            "taintsim: the cluster did not start as the scenario writes it; see \"Start-up problems\" in {}",
+            out_dir.join(report::REPORT_MD).display()
+        );
+    }
 
     if let Err(e) = stdout_write(&report::console::render(&scenario, &cmp)) {
         eprintln!("taintsim: cannot write to stdout: {e}");
@@ -145,6 +194,56 @@ pub fn run(args: &Args) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measures::{AgentComparison, BlindSpots, RunOutput};
+
+    fn run_with(policy: &str, issues: Vec<StartIssue>) -> RunOutput {
+        RunOutput {
+            agent: "a".into(),
+            agent_kind: "DaemonSet",
+            policy: policy.into(),
+            effective_tolerations: Vec::new(),
+            blind_spots: BlindSpots::default(),
+            counters: Default::default(),
+            samples: Vec::new(),
+            agent_log: Vec::new(),
+            start_issues: issues,
+            drains: Vec::new(),
+            events: 0,
+        }
+    }
+
+    fn issue(workload: &str, pods: u32, reason: &str) -> StartIssue {
+        StartIssue { workload: workload.into(), pods, reason: reason.into() }
+    }
+
+    #[test]
+    fn one_warning_per_distinct_start_up_problem() {
+        let web = issue("web", 2, "0/3 nodes are available: 3 Insufficient cpu.");
+        let pinned = issue("pinned", 1, "kubelet on w1 rejected it: Insufficient memory");
+        let cmp = Comparison {
+            agents: vec![AgentComparison {
+                agent: "a".into(),
+                kind: "DaemonSet",
+                runs: vec![
+                    run_with("p1", vec![web.clone(), pinned.clone()]),
+                    run_with("p2", vec![web.clone()]),
+                    run_with("p3", vec![web]),
+                ],
+                equivalent: Vec::new(),
+            }],
+        };
+        assert_eq!(
+            start_warnings(&cmp),
+            [
+                "warning: 2 pods of web not running at the start (every run): 0/3 nodes are available: 3 \
+                 Insufficient cpu.",
+                "warning: 1 pod of pinned not running at the start (1 of 3 runs): kubelet on w1 rejected it: \
+                 Insufficient memory",
+            ]
+        );
+        let clean = Comparison { agents: vec![] };
+        assert!(start_warnings(&clean).is_empty());
+    }
 
     #[test]
     fn default_folder_stays_inside_reports() {

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::time::Duration;
+use taintsim::model::pod::{VolumeSource, WORKLOAD_LABEL};
 use taintsim::model::{Operator, Quantity, TaintEffect, Toleration};
 use taintsim::scenario::{
     DEFAULT_SCENARIO_SOURCE, KubeVersion, POOL_LABEL, ScenarioError, TimelineAction, WorkloadKind, check_str,
@@ -816,4 +817,123 @@ fn a_horizon_beyond_a_year_is_rejected() {
         e.starts_with("scenarios/t.ron:3:") && e.contains("horizon") && e.contains("at most 366d"),
         "{e}"
     );
+}
+
+// -------------------------------------------------------------------------------------------
+// Pod metadata, volumes and one pod per node
+
+/// `BASE` with the business workload line replaced by `web` plus `fields`.
+fn web_with(fields: &str) -> String {
+    with(
+        r#"    workloads: [(name: "web", kind: Deployment, replicas: 2)],"#,
+        &format!(r#"    workloads: [(name: "web", kind: Deployment, replicas: 2, {fields})],"#),
+    )
+}
+
+#[test]
+fn pod_labels_annotations_volumes_and_one_per_node_resolve() {
+    let src = web_with(
+        r#"labels: {"app": "web", "example.com/tier": ""}, annotations: {"karpenter.sh/do-not-disrupt": "true", "note": "free text, any characters: 50%"}, volumes: [(name: "scratch", emptyDir: ()), (name: "tmp", emptyDir: (medium: "Memory")), (name: "pages", emptyDir: (medium: "HugePages-2Mi")), (name: "logs", hostPath: ()), (name: "cfg", other: ())], one_per_node: true"#,
+    );
+    let s = load_str(&src, "t").unwrap();
+    let t = &s.workloads[0].template;
+    assert_eq!(t.labels.len(), 2);
+    assert_eq!(t.labels["app"], "web");
+    assert_eq!(t.labels["example.com/tier"], "");
+    assert_eq!(t.annotations["karpenter.sh/do-not-disrupt"], "true");
+    assert_eq!(t.annotations["note"], "free text, any characters: 50%");
+    let volumes: Vec<(&str, VolumeSource)> =
+        t.volumes.iter().map(|v| (v.name.as_str(), v.source.clone())).collect();
+    assert_eq!(
+        volumes,
+        [
+            ("scratch", VolumeSource::EmptyDir { medium: String::new() }),
+            ("tmp", VolumeSource::EmptyDir { medium: "Memory".into() }),
+            ("pages", VolumeSource::EmptyDir { medium: "HugePages-2Mi".into() }),
+            ("logs", VolumeSource::HostPath),
+            ("cfg", VolumeSource::Other),
+        ]
+    );
+    assert!(t.one_per_node);
+
+    // Left out: empty, and spread freely.
+    let base = load_str(BASE, "t").unwrap();
+    let t = &base.workloads[0].template;
+    assert!(t.labels.is_empty() && t.annotations.is_empty() && t.volumes.is_empty() && !t.one_per_node);
+    assert!(!t.labels.contains_key(WORKLOAD_LABEL), "the engine, not the loader, adds the workload label");
+}
+
+#[test]
+fn pod_labels_and_annotations_follow_the_api_rules() {
+    let src = web_with(r#"labels: {"app": "web", "bad key": "x"}"#);
+    expect(&src, 12, "\"bad key\"", r#"workloads[0].labels["bad key"]: "bad key" is not a valid key"#);
+    let src = web_with(r#"labels: {"app": "not valid!"}"#);
+    expect(&src, 12, "\"not valid!\"", r#"workloads[0].labels["app"]: "not valid!" is not a valid value"#);
+    let long = "x".repeat(64);
+    let src = web_with(&format!(r#"labels: {{"app": "{long}"}}"#));
+    expect(&src, 12, &format!("\"{long}\""), r#"workloads[0].labels["app"]: "#);
+    let src = web_with(&format!(r#"labels: {{"example.com/{long}": "v"}}"#));
+    expect(&src, 12, "\"example.com/", r#"workloads[0].labels["example.com/"#);
+    let src = web_with(r#"labels: {"taintsim.io/workload": "web"}"#);
+    expect(
+        &src,
+        12,
+        "\"taintsim.io/workload\"",
+        r#"workloads[0].labels["taintsim.io/workload"]: "taintsim.io/workload" is reserved: the simulator sets it"#,
+    );
+    let src = web_with(r#"annotations: {"/x": "v"}"#);
+    expect(&src, 12, "\"/x\"", r#"workloads[0].annotations["/x"]: "/x" is not a valid key"#);
+    let src = web_with(&format!(r#"annotations: {{"big": "{}"}}"#, "a".repeat(256 * 1024)));
+    expect(
+        &src,
+        12,
+        "{",
+        "workloads[0].annotations: annotations take 262147 bytes, more than the API's limit",
+    );
+    let src = web_with(r#"labels: {"app": "a", "app": "b"}"#);
+    expect(&src, 12, r#""app": "b""#, r#"workloads[0].labels["app"]: this key is written twice"#);
+}
+
+#[test]
+fn volumes_need_one_source_and_unique_names() {
+    let src = web_with(r#"volumes: [(name: "scratch")]"#);
+    expect(&src, 12, "(name: \"scratch\"", "workloads[0].volumes[0]: a volume needs a source");
+    let src = web_with(r#"volumes: [(name: "scratch", emptyDir: (), hostPath: ())]"#);
+    expect(&src, 12, "())]", "workloads[0].volumes[0].hostPath: a volume has exactly one source");
+    let src = web_with(r#"volumes: [(name: "a", other: ()), (name: "a", hostPath: ())]"#);
+    let second = src.lines().nth(11).unwrap().rfind("\"a\"").unwrap() + 1;
+    assert!(
+        error(&src).starts_with(&format!(
+            r#"scenarios/t.ron:12:{second}: workloads[0].volumes[1].name: volume name "a" is already used by workloads[0].volumes[0] (line 12)"#
+        )),
+        "{}",
+        error(&src)
+    );
+    let src = web_with(r#"volumes: [(name: "Scratch", emptyDir: ())]"#);
+    expect(&src, 12, "\"Scratch\"", r#"workloads[0].volumes[0].name: "Scratch" is not a valid volume name"#);
+    let src = web_with(r#"volumes: [(name: "tmp", emptyDir: (medium: "memory"))]"#);
+    expect(&src, 12, "\"memory\"", r#"workloads[0].volumes[0].emptyDir.medium: unknown medium "memory""#);
+    let src = web_with(r#"volumes: [(name: "cfg", configMap: ())]"#);
+    expect(
+        &src,
+        12,
+        "configMap",
+        "workloads[0].volumes[0].configMap: Unexpected field named `configMap` in `Volume`",
+    );
+    let src = web_with(r#"volumes: [(name: "logs", hostPath: (path: "/var/log"))]"#);
+    expect(&src, 12, "path:", "workloads[0].volumes[0].hostPath.path: Unexpected field named `path`");
+}
+
+#[test]
+fn one_per_node_is_for_scheduled_pods() {
+    let src =
+        with("(name: \"agent\", kind: DaemonSet,", "(name: \"agent\", kind: DaemonSet, one_per_node: true,");
+    expect(&src, 9, "true", "agents[0].one_per_node: one_per_node does not apply to a DaemonSet");
+    let src =
+        with("kind: Deployment, replicas: 2)", "kind: Pod, count: 2, node_name: \"w1\", one_per_node: true)");
+    expect(&src, 12, "true", "workloads[0].one_per_node: pods bound by node_name skip the scheduler");
+    let src = with("kind: Deployment, replicas: 2)", "kind: Pod, count: 2, one_per_node: true)");
+    assert!(load_str(&src, "t").unwrap().workloads[0].template.one_per_node);
+    let src = web_with("one_per_node: 1");
+    expect(&src, 12, "1)", "workloads[0].one_per_node: Expected boolean");
 }

@@ -137,7 +137,45 @@ pub(crate) struct WorkloadFile {
     #[serde(default)]
     pub(crate) host_network: bool,
     pub(crate) termination_grace_period: Option<String>,
+    #[serde(default)]
+    pub(crate) labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(crate) annotations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(crate) volumes: Vec<VolumeFile>,
+    #[serde(default)]
+    pub(crate) one_per_node: bool,
 }
+
+/// A pod volume: a name and exactly one source, written with Kubernetes' source names.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Volume", deny_unknown_fields)]
+pub(crate) struct VolumeFile {
+    pub(crate) name: String,
+    #[serde(rename = "emptyDir")]
+    pub(crate) empty_dir: Option<EmptyDirFile>,
+    #[serde(rename = "hostPath")]
+    pub(crate) host_path: Option<HostPathFile>,
+    pub(crate) other: Option<OtherSourceFile>,
+}
+
+/// `emptyDir`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename = "EmptyDir", deny_unknown_fields)]
+pub(crate) struct EmptyDirFile {
+    #[serde(default)]
+    pub(crate) medium: String,
+}
+
+/// `hostPath`; the path itself plays no part in any rule.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename = "HostPath", deny_unknown_fields)]
+pub(crate) struct HostPathFile {}
+
+/// Any other volume source (configMap, secret, persistentVolumeClaim, ...).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename = "OtherSource", deny_unknown_fields)]
+pub(crate) struct OtherSourceFile {}
 
 /// `affinity`, Kubernetes' structure (only node affinity is modeled).
 #[derive(Clone, Debug, Deserialize)]
@@ -273,5 +311,19 @@ impl<'de> Deserialize<'de> for QuantityText {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_volume_sources_read_from_empty_parentheses() {
+        let options =
+            ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let v: VolumeFile = options.from_str("(name: \"a\", emptyDir: (), hostPath: ())").unwrap();
+        assert_eq!(v.empty_dir.map(|e| e.medium), Some(String::new()));
+        assert!(v.host_path.is_some() && v.other.is_none());
     }
 }

@@ -161,6 +161,16 @@ impl<'a> SourceMap<'a> {
         self.line_col(self.root)
     }
 
+    /// Where the key of the map entry (or the name of the field) at `path` starts; like
+    /// [`SourceMap::locate`] when the path is not written in the file.
+    pub(crate) fn locate_key(&self, path: &FieldPath) -> LineCol {
+        let text = path.to_string();
+        match self.entries.iter().find(|e| e.path == text) {
+            Some(e) => self.line_col(e.start),
+            None => self.locate(path),
+        }
+    }
+
     /// The innermost recorded path whose key or value spans byte offset `off`; `""` when
     /// none does. An entry left open by the end of the text spans the end too.
     pub(crate) fn path_at(&self, off: usize) -> String {
@@ -635,6 +645,12 @@ Scenario(
         assert_eq!(at(&root.field("timeline").index(0).field("node")), (12, 33));
         // A missing field falls back to the nearest written parent.
         assert_eq!(at(&root.field("nodes").index(0).field("capacity")), (6, 9));
+        let key = |p: &FieldPath| {
+            let lc = map.locate_key(p);
+            (lc.line, lc.column)
+        };
+        assert_eq!(key(&root.field("nodes").index(0).field("labels").key("k")), (6, 59));
+        assert_eq!(key(&root.field("nodes").index(0).field("capacity")), (6, 9));
         assert_eq!(at(&root.field("seed")), (3, 1));
     }
 

@@ -19,8 +19,9 @@ pub(crate) fn dns_subdomain(text: &str) -> Option<String> {
     })
 }
 
-/// `IsDNS1123Label`: like a subdomain without dots, at most 63 characters. Namespaces.
-pub(crate) fn dns_label(text: &str) -> Option<String> {
+/// `IsDNS1123Label`: like a subdomain without dots, at most 63 characters. Namespaces and
+/// volume names; `what` names the thing in the message (`"namespace"`).
+pub(crate) fn dns_label(text: &str, what: &str) -> Option<String> {
     if text.is_empty() {
         return Some("must not be empty".into());
     }
@@ -28,7 +29,7 @@ pub(crate) fn dns_label(text: &str) -> Option<String> {
         return Some("must be at most 63 characters".into());
     }
     dns_label_chars(text).map(|_| {
-        format!("{text:?} is not a valid namespace: use lowercase letters, digits and '-', starting and ending with a letter or digit")
+        format!("{text:?} is not a valid {what}: use lowercase letters, digits and '-', starting and ending with a letter or digit")
     })
 }
 
@@ -99,8 +100,8 @@ mod tests {
         assert!(dns_subdomain("Worker-1").is_some());
         assert!(dns_subdomain("worker-{i}").is_some());
         assert!(dns_subdomain("a..b").is_some());
-        assert_eq!(dns_label("kube-system"), None);
-        assert!(dns_label("a.b").is_some());
+        assert_eq!(dns_label("kube-system", "namespace"), None);
+        assert!(dns_label("a.b", "namespace").is_some());
         assert_eq!(label_value(""), None);
         assert!(label_value("a b").is_some());
     }

@@ -62,6 +62,12 @@ impl Resolver<'_> {
         self.problem_at(path.to_string(), lc, message);
     }
 
+    /// A problem with the key of a map entry: the position is the key's, not the value's.
+    fn key_problem(&mut self, path: &FieldPath, message: impl Into<String>) {
+        let lc = self.map.locate_key(path);
+        self.problem_at(path.to_string(), lc, message);
+    }
+
     fn problem_at(&mut self, field: String, lc: LineCol, message: impl Into<String>) {
         self.problems.push(Diagnostic {
             origin: self.origin.to_string(),
@@ -126,6 +132,7 @@ impl Resolver<'_> {
             agents,
             policies,
             timeline,
+            pdbs: Vec::new(),
         }
     }
 
@@ -152,6 +159,19 @@ impl Resolver<'_> {
             return None;
         }
         Some(d)
+    }
+
+    /// A `metadata.labels`-like map: every key a qualified name, every value a label value.
+    /// A bad key is reported at the key, a bad value at the value.
+    fn label_map(&mut self, path: &FieldPath, map: &BTreeMap<String, String>) {
+        for (k, v) in map {
+            let p = path.key(k);
+            if let Some(why) = names::qualified_name(k) {
+                self.key_problem(&p, why);
+            } else if let Some(why) = names::label_value(v) {
+                self.problem(&p, why);
+            }
+        }
     }
 
     fn resources(&mut self, path: &FieldPath, map: &BTreeMap<String, QuantityText>) -> ResourceList {

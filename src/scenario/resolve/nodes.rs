@@ -186,14 +186,8 @@ impl Resolver<'_> {
     }
 
     fn node_labels(&mut self, path: &FieldPath, nf: &NodeFile) -> BTreeMap<String, String> {
-        let mut labels = BTreeMap::new();
-        for (k, v) in &nf.labels {
-            let p = path.field("labels").key(k);
-            if let Some(why) = names::qualified_name(k).or_else(|| names::label_value(v)) {
-                self.problem(&p, why);
-            }
-            labels.insert(k.clone(), v.clone());
-        }
+        self.label_map(&path.field("labels"), &nf.labels);
+        let mut labels = nf.labels.clone();
         let shorthands = [("zone", keys::ZONE_LABEL, &nf.zone), ("pool", POOL_LABEL, &nf.pool)];
         for (field, label, value) in shorthands {
             let Some(value) = value else { continue };

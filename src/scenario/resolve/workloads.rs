@@ -1,13 +1,14 @@
 //! Workloads and agents (kind, pod template, tolerations, affinity) and policies.
 
 use super::{MAX_COUNT, Resolver, known_list, names, root};
-use crate::model::pod::DEFAULT_TERMINATION_GRACE_PERIOD;
+use crate::model::pod::{DEFAULT_TERMINATION_GRACE_PERIOD, Volume, VolumeSource, WORKLOAD_LABEL};
 use crate::model::selector::{
     NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm, PreferredSchedulingTerm,
 };
 use crate::model::{Affinity, Operator, PodTemplate, ResourceList, Toleration};
 use crate::scenario::file::{
-    AffinityFile, KindFile, NodeSelectorTermFile, PolicyFile, RequirementFile, TolerationFile, WorkloadFile,
+    AffinityFile, KindFile, NodeSelectorTermFile, PolicyFile, RequirementFile, TolerationFile, VolumeFile,
+    WorkloadFile,
 };
 use crate::scenario::locate::FieldPath;
 use crate::scenario::{Policy, Workload, WorkloadKind};
@@ -19,6 +20,21 @@ const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] =
 
 /// Highest priority a user-defined priority class may have (`HighestUserDefinablePriority`).
 const HIGHEST_USER_PRIORITY: i32 = 1_000_000_000;
+
+/// Most bytes a pod's annotations may take, keys and values together
+/// (`TotalAnnotationSizeLimitB`).
+const ANNOTATIONS_SIZE_LIMIT: usize = 256 * 1024;
+
+/// `emptyDir.medium` values the kubelet knows: the node's disk (`""`), tmpfs, huge pages (of
+/// the default size or of a named one).
+fn valid_medium(medium: &str) -> bool {
+    match medium {
+        "" | "Memory" | "HugePages" => true,
+        _ => medium
+            .strip_prefix("HugePages-")
+            .is_some_and(|size| crate::model::Quantity::parse(size).is_ok_and(|q| q.milli() > 0)),
+    }
+}
 
 impl Resolver<'_> {
     fn tolerations(&mut self, path: &FieldPath, files: &[TolerationFile]) -> Vec<Toleration> {
@@ -112,7 +128,7 @@ impl Resolver<'_> {
             self.problem(&path.field("name"), why);
         }
         let namespace = w.namespace.clone().unwrap_or_else(|| "default".to_string());
-        if let Some(why) = names::dns_label(&namespace) {
+        if let Some(why) = names::dns_label(&namespace, "namespace") {
             self.problem(&path.field("namespace"), why);
         }
         let kind = self.kind(path, w, agent, nodes)?;
@@ -146,6 +162,7 @@ impl Resolver<'_> {
                     ("replicas", w.replicas.is_some()),
                     ("count", w.count.is_some()),
                     ("node_name", w.node_name.is_some()),
+                    ("one_per_node", w.one_per_node),
                 ] {
                     if given {
                         self.problem(
@@ -169,6 +186,12 @@ impl Resolver<'_> {
                     self.problem(&path.field("count"), format!("must be from 1 to {MAX_COUNT}"));
                 }
                 if let Some(node) = &w.node_name {
+                    if w.one_per_node {
+                        self.problem(
+                            &path.field("one_per_node"),
+                            "pods bound by node_name skip the scheduler, which is what keeps them one per node",
+                        );
+                    }
                     if !nodes.contains(node) {
                         let known = known_list(nodes.iter());
                         self.problem(
@@ -189,11 +212,10 @@ impl Resolver<'_> {
 
         let priority = self.priority(path, w);
         let tolerations = self.tolerations(&path.field("tolerations"), &w.tolerations);
-        for (k, v) in &w.node_selector {
-            if let Some(why) = names::qualified_name(k).or_else(|| names::label_value(v)) {
-                self.problem(&path.field("node_selector").key(k), why);
-            }
-        }
+        self.label_map(&path.field("node_selector"), &w.node_selector);
+        self.pod_labels(&path.field("labels"), w);
+        self.annotations(&path.field("annotations"), w);
+        let volumes = self.volumes(&path.field("volumes"), &w.volumes);
         let affinity = w.affinity.as_ref().map(|a| self.affinity(&path.field("affinity"), a));
         let tgp_path = path.field("termination_grace_period");
         let termination_grace_period = match &w.termination_grace_period {
@@ -216,7 +238,100 @@ impl Resolver<'_> {
             affinity,
             host_network: w.host_network,
             termination_grace_period,
+            labels: w.labels.clone(),
+            annotations: w.annotations.clone(),
+            volumes,
+            one_per_node: w.one_per_node,
         })
+    }
+
+    /// `labels`: the API's label rules, and the simulator's own workload label left alone.
+    fn pod_labels(&mut self, path: &FieldPath, w: &WorkloadFile) {
+        self.label_map(path, &w.labels);
+        if w.labels.contains_key(WORKLOAD_LABEL) {
+            self.key_problem(
+                &path.key(WORKLOAD_LABEL),
+                format!(
+                    "{WORKLOAD_LABEL:?} is reserved: the simulator sets it to the workload's name on every pod (a budget's selector may use it)"
+                ),
+            );
+        }
+    }
+
+    /// `annotations`: keys are qualified names, values free text, all of it at most
+    /// [`ANNOTATIONS_SIZE_LIMIT`] bytes.
+    fn annotations(&mut self, path: &FieldPath, w: &WorkloadFile) {
+        for k in w.annotations.keys() {
+            if let Some(why) = names::qualified_name(k) {
+                self.key_problem(&path.key(k), why);
+            }
+        }
+        let size: usize = w.annotations.iter().map(|(k, v)| k.len() + v.len()).sum();
+        if size > ANNOTATIONS_SIZE_LIMIT {
+            self.problem(
+                path,
+                format!(
+                    "annotations take {size} bytes, more than the API's limit of {ANNOTATIONS_SIZE_LIMIT}"
+                ),
+            );
+        }
+    }
+
+    /// `volumes`: unique DNS-label names, each with exactly one source.
+    fn volumes(&mut self, path: &FieldPath, files: &[VolumeFile]) -> Vec<Volume> {
+        let mut out: Vec<Volume> = Vec::new();
+        let mut seen: Vec<(&str, FieldPath)> = Vec::new();
+        for (i, vf) in files.iter().enumerate() {
+            let p = path.index(i);
+            let name_path = p.field("name");
+            let mut ok = true;
+            if let Some(why) = names::dns_label(&vf.name, "volume name") {
+                self.problem(&name_path, why);
+                ok = false;
+            } else if let Some((_, first)) = seen.iter().find(|(n, _)| *n == vf.name) {
+                let earlier = self.describe(first);
+                self.problem(&name_path, format!("volume name {:?} is already used by {earlier}", vf.name));
+                ok = false;
+            } else {
+                seen.push((&vf.name, p.clone()));
+            }
+            let sources: Vec<(&str, VolumeSource)> = [
+                vf.empty_dir
+                    .as_ref()
+                    .map(|e| ("emptyDir", VolumeSource::EmptyDir { medium: e.medium.clone() })),
+                vf.host_path.as_ref().map(|_| ("hostPath", VolumeSource::HostPath)),
+                vf.other.as_ref().map(|_| ("other", VolumeSource::Other)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let source = match sources.as_slice() {
+                [(_, source)] => Some(source.clone()),
+                [] => {
+                    self.problem(&p, "a volume needs a source: emptyDir: (), hostPath: () or other: ()");
+                    None
+                }
+                [_, (second, _), ..] => {
+                    self.problem(&p.field(second), "a volume has exactly one source");
+                    None
+                }
+            };
+            if let Some(VolumeSource::EmptyDir { medium }) = &source {
+                if !valid_medium(medium) {
+                    self.problem(
+                        &p.field("emptyDir").field("medium"),
+                        format!(
+                            "unknown medium {medium:?} (\"\" for the node's disk, \"Memory\", \"HugePages\" or \"HugePages-<size>\")"
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+            if let (true, Some(source)) = (ok, source) {
+                out.push(Volume { name: vf.name.clone(), source });
+            }
+        }
+        out
     }
 
     /// The API server's container resource rules: a missing request takes the limit's value;
@@ -437,5 +552,20 @@ impl Resolver<'_> {
             self.problem(&p.index(i), why);
         }
         list.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_medium;
+
+    #[test]
+    fn empty_dir_media_are_the_kubelets() {
+        for ok in ["", "Memory", "HugePages", "HugePages-2Mi", "HugePages-1Gi"] {
+            assert!(valid_medium(ok), "{ok}");
+        }
+        for bad in ["memory", "Disk", "HugePages-", "HugePages-0", "HugePages-x", "HugePages-2 Mi"] {
+            assert!(!valid_medium(bad), "{bad}");
+        }
     }
 }

@@ -1,8 +1,12 @@
 //! Scenario files: the default scenario, every file under `scenarios/`, and the errors bad
 //! input produces (file, line, column, field path, message).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Duration;
+use taintsim::controllers::disruption::{
+    BudgetRule, IntOrPercent, SelectorOperator, UnhealthyPodEvictionPolicy,
+};
 use taintsim::model::pod::{VolumeSource, WORKLOAD_LABEL};
 use taintsim::model::{Operator, Quantity, TaintEffect, Toleration};
 use taintsim::scenario::{
@@ -936,4 +940,189 @@ fn one_per_node_is_for_scheduled_pods() {
     assert!(load_str(&src, "t").unwrap().workloads[0].template.one_per_node);
     let src = web_with("one_per_node: 1");
     expect(&src, 12, "1)", "workloads[0].one_per_node: Expected boolean");
+}
+
+// -------------------------------------------------------------------------------------------
+// PodDisruptionBudgets
+
+/// `BASE` with `pdbs: [<list>]` on line 15, after the timeline.
+fn pdbs(list: &str) -> String {
+    with("    timeline: [],", &format!("    timeline: [],\n    pdbs: [{list}],"))
+}
+
+#[test]
+fn pdbs_resolve_with_selectors_shorthands_and_defaults() {
+    let src = with(
+        "(name: \"cluster-agent\", kind: Deployment)",
+        "(name: \"cluster-agent\", namespace: \"datadog\", kind: Deployment, labels: {\"app\": \"ca\"})",
+    );
+    let src = src.replace(
+        "    timeline: [],",
+        r#"    timeline: [],
+    pdbs: [
+        (name: "ca-pdb", namespace: "datadog", min_available: 1, selector: (match_labels: {"app": "ca"})),
+        (name: "web-pdb", workload: "web", max_unavailable: "50%"),
+        (name: "ca-by-name", workload: "cluster-agent", min_available: "100%", unhealthy_pod_eviction_policy: "AlwaysAllow"),
+        (name: "tiers", selector: (match_expressions: [(key: "tier", operator: "In", values: ["a", "b"]), (key: "canary", operator: "DoesNotExist")]), max_unavailable: 0),
+        (name: "everything", selector: (), min_available: 0, unhealthy_pod_eviction_policy: "IfHealthyBudget"),
+    ],"#,
+    );
+    let s = load_str(&src, "t").unwrap();
+    assert_eq!(s.pdbs.len(), 5);
+    let [ca, web, by_name, tiers, all] = [&s.pdbs[0], &s.pdbs[1], &s.pdbs[2], &s.pdbs[3], &s.pdbs[4]];
+
+    assert_eq!((ca.name.as_str(), ca.namespace.as_str()), ("ca-pdb", "datadog"));
+    assert_eq!(ca.rule, BudgetRule::MinAvailable(IntOrPercent::Int(1)));
+    assert_eq!(ca.selector.match_labels, BTreeMap::from([("app".to_string(), "ca".to_string())]));
+    assert!(ca.selector.match_expressions.is_empty());
+    assert_eq!(ca.unhealthy_pod_eviction_policy, UnhealthyPodEvictionPolicy::IfHealthyBudget);
+
+    // The shorthand selects the workload's pods by the label the engine sets, in its namespace.
+    assert_eq!(web.namespace, "default");
+    assert_eq!(web.rule, BudgetRule::MaxUnavailable(IntOrPercent::Percent(50)));
+    assert_eq!(web.selector.match_labels, BTreeMap::from([(WORKLOAD_LABEL.to_string(), "web".to_string())]));
+    assert_eq!(by_name.namespace, "datadog");
+    assert_eq!(by_name.rule, BudgetRule::MinAvailable(IntOrPercent::Percent(100)));
+    assert_eq!(by_name.unhealthy_pod_eviction_policy, UnhealthyPodEvictionPolicy::AlwaysAllow);
+
+    assert_eq!(tiers.namespace, "default");
+    assert_eq!(tiers.rule, BudgetRule::MaxUnavailable(IntOrPercent::Int(0)));
+    let exprs = &tiers.selector.match_expressions;
+    assert_eq!((exprs[0].key.as_str(), exprs[0].operator), ("tier", SelectorOperator::In));
+    assert_eq!(exprs[0].values, BTreeSet::from(["a".to_string(), "b".to_string()]));
+    assert_eq!((exprs[1].operator, exprs[1].values.len()), (SelectorOperator::DoesNotExist, 0));
+
+    // An empty selector selects every pod of the namespace.
+    assert_eq!(all.selector, Default::default());
+    let labels = BTreeMap::from([("anything".to_string(), "x".to_string())]);
+    assert!(all.selector.matches(&labels));
+    assert!(load_str(BASE, "t").unwrap().pdbs.is_empty());
+}
+
+#[test]
+fn pdb_budget_values_are_counts_or_strict_percentages() {
+    let one = |value: &str| pdbs(&format!(r#"(name: "p", workload: "web", {value})"#));
+    let src = one("min_available: 1, max_unavailable: 1");
+    expect(&src, 15, "1)", "pdbs[0].max_unavailable: give min_available or max_unavailable, not both");
+    let src = one("unhealthy_pod_eviction_policy: \"AlwaysAllow\"");
+    expect(&src, 15, "(name", "pdbs[0]: a budget needs min_available or max_unavailable");
+    let src = one("min_available: -1");
+    expect(&src, 15, "-1", "pdbs[0].min_available: -1 is negative (a count is 0 or more)");
+    let src = one("max_unavailable: \"5\"");
+    expect(
+        &src,
+        15,
+        "\"5\"",
+        r#"pdbs[0].max_unavailable: "5" is a count written as text: write it as a bare number (5)"#,
+    );
+    let src = one("max_unavailable: \"50 %\"");
+    expect(&src, 15, "\"50 %\"", r#"pdbs[0].max_unavailable: "50 %" is not a percentage"#);
+    let src = one("min_available: \"150%\"");
+    expect(&src, 15, "\"150%\"", r#"pdbs[0].min_available: "150%" is more than 100%"#);
+    let src = one("min_available: 1.5");
+    expect(&src, 15, "1.5", "pdbs[0].min_available: 1.5 is not a whole number");
+    let src = one("min_available: 3000000000");
+    expect(&src, 15, "3000000000", "pdbs[0].min_available: 3000000000 is too large");
+    let src = one("min_available: true");
+    expect(&src, 15, "true", "pdbs[0].min_available: ");
+}
+
+#[test]
+fn pdb_selectors_and_targets_are_checked() {
+    let src = pdbs(r#"(name: "p", min_available: 1)"#);
+    expect(&src, 15, "(name", "pdbs[0]: a budget needs selector or workload");
+    let src = pdbs(r#"(name: "p", min_available: 1, selector: (), workload: "web")"#);
+    expect(&src, 15, "\"web\"", "pdbs[0].workload: give selector or workload, not both");
+    let src = pdbs(r#"(name: "p", min_available: 1, workload: "nope")"#);
+    expect(
+        &src,
+        15,
+        "\"nope\"",
+        r#"pdbs[0].workload: unknown workload "nope" (known: web, agent, cluster-agent)"#,
+    );
+    let src = pdbs(r#"(name: "p", namespace: "other", min_available: 1, workload: "web")"#);
+    expect(&src, 15, "\"other\"", r#"pdbs[0].namespace: workload "web" runs in namespace "default""#);
+    let src = pdbs(r#"(name: "p", namespace: "Bad", min_available: 1, selector: ())"#);
+    expect(&src, 15, "\"Bad\"", r#"pdbs[0].namespace: "Bad" is not a valid namespace"#);
+    let src = pdbs(r#"(name: "P", min_available: 1, selector: ())"#);
+    expect(&src, 15, "\"P\"", r#"pdbs[0].name: "P" is not a valid name"#);
+    let src = pdbs(r#"(name: "p", min_available: 1, selector: (match_labels: {"a b": "c"}))"#);
+    expect(&src, 15, "\"a b\"", r#"pdbs[0].selector.match_labels["a b"]: "a b" is not a valid key"#);
+    let src = pdbs(
+        r#"(name: "p", min_available: 1, selector: (match_expressions: [(key: "k", operator: "in", values: ["v"])]))"#,
+    );
+    expect(
+        &src,
+        15,
+        "\"in\"",
+        r#"pdbs[0].selector.match_expressions[0].operator: "in" is not an operator (In, NotIn, Exists or DoesNotExist)"#,
+    );
+    let src = pdbs(
+        r#"(name: "p", min_available: 1, selector: (match_expressions: [(key: "k", operator: "NotIn")]))"#,
+    );
+    expect(
+        &src,
+        15,
+        "(key",
+        "pdbs[0].selector.match_expressions[0].values: In and NotIn need at least one value",
+    );
+    let src = pdbs(
+        r#"(name: "p", min_available: 1, selector: (match_expressions: [(key: "k", operator: "Exists", values: ["v"])]))"#,
+    );
+    expect(
+        &src,
+        15,
+        "[\"v\"]",
+        "pdbs[0].selector.match_expressions[0].values: Exists and DoesNotExist take no values",
+    );
+    let src = pdbs(
+        r#"(name: "p", min_available: 1, selector: (match_expressions: [(key: "k", operator: "In", values: ["a", "b c"])]))"#,
+    );
+    expect(
+        &src,
+        15,
+        "\"b c\"",
+        r#"pdbs[0].selector.match_expressions[0].values[1]: "b c" is not a valid value"#,
+    );
+    let src = pdbs(r#"(name: "p", min_available: 1, selector: (matchLabels: {"a": "b"}))"#);
+    expect(
+        &src,
+        15,
+        "matchLabels",
+        "pdbs[0].selector.matchLabels: Unexpected field named `matchLabels` in `LabelSelector`",
+    );
+    let src =
+        pdbs(r#"(name: "p", workload: "web", min_available: 1, unhealthy_pod_eviction_policy: "Always")"#);
+    expect(
+        &src,
+        15,
+        "\"Always\"",
+        r#"pdbs[0].unhealthy_pod_eviction_policy: "Always" is not a policy (IfHealthyBudget or AlwaysAllow)"#,
+    );
+    let src = pdbs(r#"(name: "p", workload: "web", min_available: 1, min_avialable: 2)"#);
+    expect(
+        &src,
+        15,
+        "min_avialable",
+        "pdbs[0].min_avialable: Unexpected field named `min_avialable` in `Pdb`",
+    );
+}
+
+#[test]
+fn pdb_names_are_unique_per_namespace() {
+    let src = pdbs(
+        r#"(name: "p", workload: "web", min_available: 1), (name: "p", namespace: "other", selector: (), min_available: 1)"#,
+    );
+    assert_eq!(load_str(&src, "t").unwrap().pdbs.len(), 2, "the same name in another namespace is fine");
+    let src = pdbs(
+        r#"(name: "p", workload: "web", min_available: 1), (name: "p", selector: (), min_available: 1)"#,
+    );
+    let second = src.lines().nth(14).unwrap().rfind("\"p\"").unwrap() + 1;
+    assert!(
+        error(&src).starts_with(&format!(
+            r#"scenarios/t.ron:15:{second}: pdbs[1].name: budget "p" in namespace "default" is already defined by pdbs[0] (line 15)"#
+        )),
+        "{}",
+        error(&src)
+    );
 }

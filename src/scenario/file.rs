@@ -32,6 +32,8 @@ pub(crate) struct ScenarioFile {
     pub(crate) policies: Vec<PolicyFile>,
     #[serde(default)]
     pub(crate) timeline: Vec<EventFile>,
+    #[serde(default)]
+    pub(crate) pdbs: Vec<PdbFile>,
 }
 
 /// Overrides of the version defaults; every field optional.
@@ -177,6 +179,39 @@ pub(crate) struct HostPathFile {}
 #[serde(rename = "OtherSource", deny_unknown_fields)]
 pub(crate) struct OtherSourceFile {}
 
+/// A PodDisruptionBudget.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Pdb", deny_unknown_fields)]
+pub(crate) struct PdbFile {
+    pub(crate) name: String,
+    pub(crate) namespace: Option<String>,
+    pub(crate) min_available: Option<IntOrPercentText>,
+    pub(crate) max_unavailable: Option<IntOrPercentText>,
+    pub(crate) selector: Option<LabelSelectorFile>,
+    pub(crate) workload: Option<String>,
+    pub(crate) unhealthy_pod_eviction_policy: Option<String>,
+}
+
+/// A label selector (`metav1.LabelSelector`), snake_case like the rest of a budget.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename = "LabelSelector", deny_unknown_fields)]
+pub(crate) struct LabelSelectorFile {
+    #[serde(default)]
+    pub(crate) match_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(crate) match_expressions: Vec<LabelRequirementFile>,
+}
+
+/// A `LabelSelectorRequirement`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "LabelSelectorRequirement", deny_unknown_fields)]
+pub(crate) struct LabelRequirementFile {
+    pub(crate) key: String,
+    pub(crate) operator: String,
+    #[serde(default)]
+    pub(crate) values: Vec<String>,
+}
+
 /// `affinity`, Kubernetes' structure (only node affinity is modeled).
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename = "Affinity", deny_unknown_fields)]
@@ -314,9 +349,60 @@ impl<'de> Deserialize<'de> for QuantityText {
     }
 }
 
+/// A budget value as written: a bare integer (`1`) or a string (`"50%"`). Checked by the
+/// resolver, so that a bad value gets its field path.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum IntOrPercentText {
+    /// A bare integer.
+    Int(i64),
+    /// A bare number with a fraction.
+    Float(f64),
+    /// A string.
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for IntOrPercentText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IntOrPercentText, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = IntOrPercentText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a count such as 1 or a percentage such as \"50%\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrPercentText, E> {
+                Ok(IntOrPercentText::Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntOrPercentText, E> {
+                Ok(IntOrPercentText::Int(i64::try_from(v).unwrap_or(i64::MAX)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntOrPercentText, E> {
+                Ok(IntOrPercentText::Int(v))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<IntOrPercentText, E> {
+                Ok(IntOrPercentText::Float(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(text: &str) -> Result<IntOrPercentText, ron::error::SpannedError> {
+        ron::from_str(text)
+    }
+
+    #[test]
+    fn budget_values_keep_what_was_written() {
+        assert_eq!(read("2").unwrap(), IntOrPercentText::Int(2));
+        assert_eq!(read("-1").unwrap(), IntOrPercentText::Int(-1));
+        assert_eq!(read("1.5").unwrap(), IntOrPercentText::Float(1.5));
+        assert_eq!(read("\"50%\"").unwrap(), IntOrPercentText::Text("50%".into()));
+        assert_eq!(read("18446744073709551615").unwrap(), IntOrPercentText::Int(i64::MAX));
+        assert!(read("true").unwrap_err().to_string().contains("a count such as 1"));
+    }
 
     #[test]
     fn empty_volume_sources_read_from_empty_parentheses() {

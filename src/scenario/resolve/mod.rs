@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 mod nodes;
+mod pdbs;
 mod timeline;
 mod workloads;
 
@@ -119,6 +120,7 @@ impl Resolver<'_> {
         let (workloads, agents) = workloads;
         let policies = self.policies(&f.policies, &f.agents, &f.workloads);
         let timeline = self.timeline(&f.timeline, &start, horizon, &workloads, &agents);
+        let pdbs = self.pdbs(&f.pdbs, &f.workloads, &f.agents);
 
         Scenario {
             name: f.name.clone(),
@@ -132,7 +134,7 @@ impl Resolver<'_> {
             agents,
             policies,
             timeline,
-            pdbs: Vec::new(),
+            pdbs,
         }
     }
 

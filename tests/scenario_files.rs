@@ -7,11 +7,12 @@ use std::time::Duration;
 use taintsim::controllers::disruption::{
     BudgetRule, IntOrPercent, SelectorOperator, UnhealthyPodEvictionPolicy,
 };
+use taintsim::controllers::drain::Drainer;
 use taintsim::model::pod::{VolumeSource, WORKLOAD_LABEL};
 use taintsim::model::{Operator, Quantity, TaintEffect, Toleration};
 use taintsim::scenario::{
-    DEFAULT_SCENARIO_SOURCE, KubeVersion, POOL_LABEL, ScenarioError, TimelineAction, WorkloadKind, check_str,
-    default_scenario, load_file, load_str,
+    DEFAULT_SCENARIO_SOURCE, DrainSpec, KubeVersion, POOL_LABEL, ScenarioError, TimelineAction, WorkloadKind,
+    check_str, default_scenario, load_file, load_str,
 };
 use taintsim::time::SimTime;
 
@@ -1125,4 +1126,127 @@ fn pdb_names_are_unique_per_namespace() {
         "{}",
         error(&src)
     );
+}
+
+// -------------------------------------------------------------------------------------------
+// Drain events
+
+/// `BASE` with `timeline: [<list>]` on line 14.
+fn timeline(list: &str) -> String {
+    with("    timeline: [],", &format!("    timeline: [{list}],"))
+}
+
+#[test]
+fn drain_events_resolve_with_each_drainers_default_timeout() {
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: Drain, drainer: "kubectl", down_for: "15m"), (at: "2h", node: "w2", event: Drain, drainer: "cluster-api", timeout: "10m", down_for: "1h"), (at: "3h", node_of: "web", event: Drain, drainer: "karpenter", down_for: "5m"), (at: "4h", node: "w1", event: Drain, drainer: "cluster-autoscaler", down_for: "30m"), (at: "5h", node: "w2", event: Drain, drainer: "cluster-autoscaler", timeout: "2m", down_for: "30m")"#,
+    );
+    let s = load_str(&src, "t").unwrap();
+    let spec = |drainer, timeout: Option<u64>, down_for| DrainSpec {
+        drainer,
+        timeout: timeout.map(Duration::from_secs),
+        down_for: Duration::from_secs(down_for),
+    };
+    let got: Vec<(SimTime, String, DrainSpec)> = s
+        .timeline
+        .iter()
+        .map(|e| match &e.action {
+            TimelineAction::Drain { node, drain } => (e.at, node.clone(), drain.clone()),
+            other => panic!("not a drain: {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (hours(1), "w1".to_string(), spec(Drainer::Kubectl, None, 900)),
+            (hours(2), "w2".to_string(), spec(Drainer::ClusterApi, Some(600), 3600)),
+            (hours(3), String::new(), spec(Drainer::Karpenter, None, 300)),
+            (hours(4), "w1".to_string(), spec(Drainer::ClusterAutoscaler, Some(600), 1800)),
+            (hours(5), "w2".to_string(), spec(Drainer::ClusterAutoscaler, Some(120), 1800)),
+        ]
+    );
+    use taintsim::scenario::NodeTarget;
+    assert_eq!(s.timeline[2].target, NodeTarget::NodeOf { workload: "web".into(), spell: None });
+    assert_eq!(s.timeline[2].node_label(), "node of web");
+    assert_eq!(s.timeline[0].node_label(), "w1");
+}
+
+#[test]
+fn drain_fields_are_checked() {
+    let src = timeline(r#"(at: "1h", node: "w1", event: Drain, down_for: "15m")"#);
+    expect(&src, 14, "(at", "timeline[0].drainer: Drain needs drainer");
+    let src = timeline(r#"(at: "1h", node: "w1", event: Drain, drainer: "kubectl")"#);
+    expect(&src, 14, "(at", "timeline[0].down_for: Drain needs down_for");
+    let src = timeline(r#"(at: "1h", event: Drain, drainer: "kubectl", down_for: "15m")"#);
+    expect(&src, 14, "(at", "timeline[0].node: Drain needs node");
+    let src = timeline(r#"(at: "1h", node: "w1", event: Drain, drainer: "kured", down_for: "15m")"#);
+    expect(
+        &src,
+        14,
+        "\"kured\"",
+        r#"timeline[0].drainer: unknown drainer "kured" (kubectl, cluster-api, karpenter or cluster-autoscaler)"#,
+    );
+    let src = timeline(r#"(at: "1h", node: "w1", event: Drain, drainer: kubectl, down_for: "15m")"#);
+    expect(&src, 14, "kubectl", "timeline[0].drainer: Expected string");
+    let src = timeline(r#"(at: "1h", node: "w1", event: Drain, drainer: "kubectl", down_for: "0s")"#);
+    expect(&src, 14, "\"0s\"", "timeline[0].down_for: must be longer than zero");
+    let src = timeline(r#"(at: "1h", node: "w1", event: Drain, drainer: "kubectl", down_for: "15 min")"#);
+    expect(&src, 14, "\"15 min\"", r#"timeline[0].down_for: bad duration "15 min""#);
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: Drain, drainer: "kubectl", timeout: "0", down_for: "15m")"#,
+    );
+    expect(
+        &src,
+        14,
+        "\"0\"",
+        "timeline[0].timeout: must be longer than zero (leave timeout out for no limit)",
+    );
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: Drain, drainer: "cluster-autoscaler", timeout: "0s", down_for: "15m")"#,
+    );
+    expect(
+        &src,
+        14,
+        "\"0s\"",
+        "timeline[0].timeout: must be longer than zero (leave timeout out for the default 10m)",
+    );
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: Drain, drainer: "kubectl", down_for: "15m", for_duration: "1h")"#,
+    );
+    expect(
+        &src,
+        14,
+        "\"1h\")",
+        "timeline[0].for_duration: for_duration is only for Silent, NotReady, AddTaint and Cordon (a Drain brings the node back itself, after down_for)",
+    );
+    for field in [r#"drainer: "kubectl""#, r#"timeout: "1m""#, r#"down_for: "1m""#] {
+        let src = timeline(&format!(r#"(at: "1h", node: "w1", event: Cordon, {field})"#));
+        let name = field.split(':').next().unwrap();
+        let value = field.split_once(": ").unwrap().1;
+        expect(&src, 14, value, &format!("timeline[0].{name}: {name} is only for Drain"));
+    }
+}
+
+#[test]
+fn drains_replay_with_the_other_node_events() {
+    let src = timeline(r#"(at: "1h", node: "w9", event: Drain, drainer: "kubectl", down_for: "15m")"#);
+    expect(&src, 14, "\"w9\"", r#"timeline[0].node: unknown node "w9" (known: w1, w2)"#);
+    let src = timeline(
+        r#"(at: "1h", node: "w2", event: RemoveNode), (at: "2h", node: "w2", event: Drain, drainer: "karpenter", down_for: "15m")"#,
+    );
+    let second = src.lines().nth(13).unwrap().rfind("\"w2\"").unwrap() + 1;
+    assert!(
+        error(&src).starts_with(&format!(
+            r#"scenarios/t.ron:14:{second}: timeline[1].node: node "w2" was removed at 1h by timeline[0] (line 14)"#
+        )),
+        "{}",
+        error(&src)
+    );
+    let src = timeline(r#"(at: "25h", node: "w1", event: Drain, drainer: "kubectl", down_for: "15m")"#);
+    expect(&src, 14, "\"25h\"", "timeline[0].at: 1d1h is after the horizon (1d)");
+    // Only the start counts against the horizon: how long the drain takes is not known.
+    let src = timeline(r#"(at: "23h59m", node: "w1", event: Drain, drainer: "kubectl", down_for: "6h")"#);
+    assert!(load_str(&src, "t").is_ok());
+    let src = timeline(r#"(at: "1h", node_of: "agent", event: Drain, drainer: "kubectl", down_for: "15m")"#);
+    expect(&src, 14, "\"agent\"", r#"timeline[0].node_of: "agent" is a DaemonSet"#);
 }

@@ -292,6 +292,7 @@ pub(crate) enum EventKind {
     Uncordon,
     AddNode,
     RemoveNode,
+    Drain,
 }
 
 impl EventKind {
@@ -318,6 +319,9 @@ pub(crate) struct EventFile {
     pub(crate) taint: Option<TaintFile>,
     pub(crate) new_node: Option<NodeFile>,
     pub(crate) for_duration: Option<String>,
+    pub(crate) drainer: Option<String>,
+    pub(crate) timeout: Option<String>,
+    pub(crate) down_for: Option<String>,
 }
 
 /// A quantity as written: a string (`"500m"`) or a bare number (`250`, `0.5`).

@@ -404,3 +404,16 @@ impl TimelineAction {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_cluster_autoscaler_has_a_default_drain_timeout() {
+        assert_eq!(DrainSpec::default_timeout(Drainer::ClusterAutoscaler), Some(Duration::from_secs(600)));
+        for d in [Drainer::Kubectl, Drainer::ClusterApi, Drainer::Karpenter] {
+            assert_eq!(DrainSpec::default_timeout(d), None, "{d:?}");
+        }
+    }
+}

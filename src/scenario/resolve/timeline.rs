@@ -3,9 +3,10 @@
 
 use super::nodes::StartNode;
 use super::{Resolver, at_text, known_list, root};
+use crate::controllers::drain::Drainer;
 use crate::scenario::file::{EventFile, EventKind};
 use crate::scenario::locate::FieldPath;
-use crate::scenario::{NodeTarget, TimelineAction, TimelineEvent, Workload, WorkloadKind};
+use crate::scenario::{DrainSpec, NodeTarget, TimelineAction, TimelineEvent, Workload, WorkloadKind};
 use crate::time::{SimTime, format_duration};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -106,31 +107,44 @@ impl Resolver<'_> {
         let kind = ef.event;
         let takes_taint = matches!(kind, EventKind::AddTaint | EventKind::RemoveTaint);
         let adds_node = kind == EventKind::AddNode;
+        let drains = kind == EventKind::Drain;
+        let spell_hint = if drains { " (a Drain brings the node back itself, after down_for)" } else { "" };
+        // (field, given, allowed for this event, required when allowed, which events take it)
         let checks = [
-            ("taint", ef.taint.is_some(), takes_taint, "AddTaint and RemoveTaint"),
-            ("new_node", ef.new_node.is_some(), adds_node, "AddNode"),
+            ("taint", ef.taint.is_some(), takes_taint, true, "AddTaint and RemoveTaint"),
+            ("new_node", ef.new_node.is_some(), adds_node, true, "AddNode"),
             (
                 "node",
                 ef.node.is_some() || ef.node_of.is_some(),
                 !adds_node,
+                true,
                 "every event except AddNode (it names the node in new_node)",
             ),
             (
                 "for_duration",
                 ef.for_duration.is_some(),
                 kind.closing().is_some(),
+                false,
                 "Silent, NotReady, AddTaint and Cordon",
             ),
+            ("drainer", ef.drainer.is_some(), drains, true, "Drain"),
+            ("timeout", ef.timeout.is_some(), drains, false, "Drain"),
+            ("down_for", ef.down_for.is_some(), drains, true, "Drain"),
         ];
         let mut shape_ok = true;
-        for (field, given, allowed, which) in checks {
+        for (field, given, allowed, required, which) in checks {
             if given && !allowed {
-                self.problem(&path.field(field), format!("{field} is only for {which}"));
+                let hint = if field == "for_duration" { spell_hint } else { "" };
+                self.problem(&path.field(field), format!("{field} is only for {which}{hint}"));
                 shape_ok = false;
-            } else if !given && allowed && field != "for_duration" {
+            } else if !given && allowed && required {
                 self.problem(&path.field(field), format!("{kind:?} needs {field}"));
                 shape_ok = false;
             }
+        }
+        let drain = if drains { self.drain_spec(path, ef) } else { None };
+        if drains && drain.is_none() {
+            shape_ok = false;
         }
         if ef.node.is_some() && ef.node_of.is_some() {
             self.problem(&path.field("node_of"), "give either node or node_of, not both".to_string());
@@ -222,6 +236,10 @@ impl Resolver<'_> {
                     let t = taint.as_ref().expect("checked above: RemoveTaint has taint");
                     TimelineAction::RemoveTaint { node, key: t.key.clone(), effect: t.effect }
                 }
+                EventKind::Drain => TimelineAction::Drain {
+                    node,
+                    drain: drain.clone().expect("checked above: a Drain has its spec"),
+                },
                 EventKind::AddNode => unreachable!("AddNode is handled above"),
             }
         };
@@ -241,5 +259,86 @@ impl Resolver<'_> {
                 target: end_target,
             });
         }
+    }
+
+    /// The `drainer`, `timeout` and `down_for` of a Drain, or `None` (problems reported) when
+    /// one is missing or wrong.
+    fn drain_spec(&mut self, path: &FieldPath, ef: &EventFile) -> Option<DrainSpec> {
+        let drainer = ef.drainer.as_deref().and_then(|text| {
+            Drainer::parse(text).or_else(|| {
+                self.problem(
+                    &path.field("drainer"),
+                    format!(
+                        "unknown drainer {text:?} (kubectl, cluster-api, karpenter or cluster-autoscaler)"
+                    ),
+                );
+                None
+            })
+        });
+        let down_for =
+            ef.down_for.as_deref().and_then(|text| self.positive_duration(&path.field("down_for"), text));
+        let drainer = drainer?;
+        let timeout = match &ef.timeout {
+            None => Some(DrainSpec::default_timeout(drainer)),
+            Some(text) => {
+                let p = path.field("timeout");
+                match self.duration(&p, text) {
+                    Some(d) if d.is_zero() => {
+                        let instead = match DrainSpec::default_timeout(drainer) {
+                            None => "leave timeout out for no limit".to_string(),
+                            Some(d) => format!("leave timeout out for the default {}", format_duration(d)),
+                        };
+                        self.problem(&p, format!("must be longer than zero ({instead})"));
+                        None
+                    }
+                    Some(d) => Some(Some(d)),
+                    None => None,
+                }
+            }
+        };
+        Some(DrainSpec { drainer, timeout: timeout?, down_for: down_for? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{TimelineAction, check_str};
+
+    const HEAD: &str = r#"(name: "t", horizon: "1d",
+ nodes: [(name: "w1", capacity: {"cpu": "1", "memory": "1Gi", "pods": "10"})],
+ agents: [(name: "a", kind: DaemonSet)],
+ policies: [(name: "p")],
+"#;
+
+    fn load(timeline: &str) -> Result<Vec<TimelineAction>, Vec<String>> {
+        let src = format!("{HEAD} timeline: [{timeline}],\n)");
+        check_str(&src, "t")
+            .map(|s| s.timeline.into_iter().map(|e| e.action).collect())
+            .map_err(|errors| errors.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_drain_reports_each_bad_field_and_is_left_out() {
+        let errors = load(
+            r#"(at: "1h", node: "w1", event: Drain, drainer: "kubeadm", timeout: "-1m", down_for: "0s")"#,
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.split(": ").nth(1).unwrap_or("")).collect();
+        assert_eq!(fields, ["timeline[0].drainer", "timeline[0].down_for"], "{errors:?}");
+        // With a known drainer the timeout is checked too.
+        let errors = load(
+            r#"(at: "1h", node: "w1", event: Drain, drainer: "kubectl", timeout: "-1m", down_for: "0s")"#,
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.split(": ").nth(1).unwrap_or("")).collect();
+        assert_eq!(fields, ["timeline[0].timeout", "timeline[0].down_for"], "{errors:?}");
+    }
+
+    #[test]
+    fn a_drain_has_no_closing_event() {
+        let actions =
+            load(r#"(at: "1h", node: "w1", event: Drain, drainer: "karpenter", down_for: "1h")"#).unwrap();
+        assert_eq!(actions.len(), 1);
+        assert!(matches!(&actions[0], TimelineAction::Drain { node, .. } if node == "w1"));
     }
 }

@@ -282,7 +282,7 @@ impl TimelineEvent {
         TimelineEvent { at, action, target: NodeTarget::Named }
     }
 
-    /// The node as written for people: its name, or "node of <workload>".
+    /// The node as written for people: its name, or `node of <workload>`.
     pub fn node_label(&self) -> String {
         match &self.target {
             NodeTarget::Named => self.action.node().to_string(),

@@ -214,3 +214,27 @@ fn b03_with_room_elsewhere_the_replacement_moves_even_with_the_catch_all() {
     assert_eq!((d.outcome, d.came_back), (DrainOutcome::Completed, 0));
     assert_eq!(bound_nodes(&out).last().map(String::as_str), Some("cp3"));
 }
+
+// ----- the default scenario's maintenance drains -----------------------------------------------
+
+#[test]
+fn default_scenario_drains_strand_the_exists_pair_cluster_agent_but_not_the_empty_set() {
+    use taintsim::engine::comparison::run_comparison;
+    let sc = taintsim::scenario::default_scenario();
+    let cmp = run_comparison(&sc, |_, _, _, _| {});
+    let cluster = cmp.agents.iter().find(|a| a.agent == "deepfence-agent-cluster").unwrap();
+    let by_policy = |name: &str| cluster.runs.iter().find(|r| r.policy == name).unwrap();
+    let drainers = |r: &RunOutput| r.drains.iter().map(|d| d.drainer).collect::<Vec<_>>();
+    let pair = by_policy("chart-exists-pair");
+    assert_eq!(drainers(pair), vec!["kubectl", "cluster-api", "karpenter", "cluster-autoscaler"]);
+    // Karpenter ignores a pod tolerating its taint; the autoscaler's taint does not keep the
+    // replacement away: both leave the agent on the node that goes down.
+    assert!(pair.drains[2].agent_left_behind && pair.drains[3].agent_left_behind, "{:?}", pair.drains);
+    for policy in ["none", "not-ready-60s", "recommended-cluster-agent"] {
+        let run = by_policy(policy);
+        assert!(
+            run.drains.iter().all(|d| d.outcome == DrainOutcome::Completed && d.left_behind == 0),
+            "{policy}"
+        );
+    }
+}

@@ -111,7 +111,12 @@ fn default_scenario_has_the_documented_shape() {
     assert_eq!(s.nodes[7].labels[POOL_LABEL], "security-scan");
     assert_eq!(s.nodes[7].taints[0].to_string(), "dedicated=security-scan:NoSchedule");
 
-    assert_eq!(s.workloads.len(), 4);
+    // Three control-plane mirror pods, then four business Deployments.
+    assert_eq!(s.workloads.len(), 7);
+    for (i, w) in s.workloads[..3].iter().enumerate() {
+        assert_eq!(w.kind, WorkloadKind::Pod { count: 1, node_name: Some(format!("node-cp-{i}")) });
+        assert!(w.template.annotations.contains_key("kubernetes.io/config.mirror"));
+    }
     let [ds, dep] = [&s.agents[0], &s.agents[1]];
     assert_eq!((ds.name.as_str(), &ds.kind), ("deepfence-agent", &WorkloadKind::DaemonSet));
     assert!(ds.template.host_network);
@@ -155,6 +160,7 @@ fn default_scenario_has_the_documented_shape() {
                 TimelineAction::NodeSilent { .. } => "silent",
                 TimelineAction::NodeBack { .. } => "back",
                 TimelineAction::RemoveNode { .. } => "remove",
+                TimelineAction::Drain { .. } => "drain",
                 other => panic!("unexpected {other:?}"),
             };
             (e.at, what, e.node_label())
@@ -180,7 +186,11 @@ fn default_scenario_has_the_documented_shape() {
         (hours(16) + m20, "back", "node-cp-2"),
         (hours(18), "silent", "node-worker-d-0"),
         (hours(18) + m20, "back", "node-worker-d-0"),
+        (hours(19), "drain", agent_node),
+        (hours(20), "drain", agent_node),
         (hours(21), "remove", "node-scan-3"),
+        (hours(22), "drain", agent_node),
+        (hours(23), "drain", agent_node),
     ];
     let expected: Vec<(SimTime, &str, String)> =
         expected.into_iter().map(|(t, w, n)| (t, w, n.to_string())).collect();

@@ -123,10 +123,11 @@ pub struct DrainResult {
     pub pdb_refusals: u32,
     /// Pods deleted without the Eviction API when the drainer's limit ran out (Karpenter).
     pub force_deletions: u32,
-    /// Pods, other than DaemonSet pods, bound to the node after the drain started.
+    /// Pods, other than DaemonSet and static (mirror) pods, bound to the node after the drain
+    /// started.
     pub came_back: u32,
-    /// Pods, other than DaemonSet pods and terminating pods, still on the node when the drain
-    /// ended.
+    /// Pods, other than DaemonSet, static (mirror) and terminating pods, still on the node when
+    /// the drain ended.
     pub left_behind: u32,
     /// Pods (any) still on the node, not terminating, when it went down for maintenance.
     pub killed: u32,

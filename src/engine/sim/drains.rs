@@ -376,12 +376,10 @@ impl Simulation<'_> {
         let n = self.drains[d].node;
         let drainer = self.drains[d].spec.drainer;
         let on_node = self.pods_on(n);
-        let is_daemon =
-            |s: &Self, p: PodId| s.workloads[s.pods[p].workload].def.kind == WorkloadKind::DaemonSet;
         let left: Vec<PodId> = on_node
             .iter()
             .copied()
-            .filter(|&p| !is_daemon(self, p) && self.pods[p].deletion.is_none())
+            .filter(|&p| self.drainable(p) && self.pods[p].deletion.is_none())
             .collect();
         let agent_left_behind = left.iter().any(|&p| self.pods[p].workload == self.agent);
         let lets_go = outcome.lets_node_go(gives_up_on_timeout(drainer));
@@ -434,10 +432,18 @@ impl Simulation<'_> {
     /// Records a pod that the scheduler bound to a node being drained.
     pub(super) fn note_arrival(&mut self, p: PodId, n: NodeId) {
         if let Some(&d) = self.draining.get(&n) {
-            if self.workloads[self.pods[p].workload].def.kind != WorkloadKind::DaemonSet {
+            if self.drainable(p) {
                 self.drains[d].came_back.insert(p);
             }
         }
+    }
+
+    /// Whether a drain is meant to move pod `p` off its node: neither a DaemonSet pod nor the
+    /// mirror of a static pod.
+    fn drainable(&self, p: PodId) -> bool {
+        let def = &self.workloads[self.pods[p].workload].def;
+        def.kind != WorkloadKind::DaemonSet
+            && !def.template.annotations.contains_key(drain::MIRROR_ANNOTATION)
     }
 
     fn set_cordon(&mut self, n: NodeId, on: bool) {
@@ -487,7 +493,7 @@ impl Simulation<'_> {
                 WorkloadKind::Deployment { replicas } => Some(replicas as i32),
                 _ => None,
             },
-            is_mirror: false,
+            is_mirror: tpl.annotations.contains_key(drain::MIRROR_ANNOTATION),
             volumes: &tpl.volumes,
             phase: api_phase(pod.phase),
             deleted_for,

@@ -9,6 +9,7 @@ use super::rng::{SimRng, derive_seed, seeded};
 use super::world::{Node, NodeId, Phase, Pod, PodId, WorkloadId};
 use crate::controllers::admission::DefaultTolerationSeconds;
 use crate::controllers::daemonset::{self, DaemonPodState, TemplateView};
+use crate::controllers::drain::MIRROR_ANNOTATION;
 use crate::controllers::node_lifecycle::{
     self, ConditionStatus, NodeConditions, RateFlags, ZoneLimiter, ZoneState, reconcile_no_execute_taints,
     reconcile_no_schedule_taints,
@@ -100,9 +101,20 @@ impl WorkloadRt {
             name,
             controller: true,
         };
-        let owners = match def.kind {
+        let owners = match &def.kind {
             WorkloadKind::Deployment { .. } => vec![owner("ReplicaSet", format!("{}-rs", def.name))],
             WorkloadKind::DaemonSet => vec![owner("DaemonSet", def.name.clone())],
+            // The API mirror of a static pod is owned by its Node.
+            WorkloadKind::Pod { node_name: Some(node), .. }
+                if def.template.annotations.contains_key(MIRROR_ANNOTATION) =>
+            {
+                vec![OwnerReference {
+                    api_version: "v1".into(),
+                    kind: "Node".into(),
+                    name: node.clone(),
+                    controller: true,
+                }]
+            }
             WorkloadKind::Pod { .. } => Vec::new(),
         };
         WorkloadRt {

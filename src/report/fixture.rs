@@ -1,12 +1,14 @@
 //! A small synthetic scenario and comparison for the report tests.
 
+use crate::controllers::drain::Drainer;
 use crate::measures::{
-    AgentComparison, AgentCounters, BlindSpots, Comparison, IntervalStats, RunOutput, Sample,
+    AgentComparison, AgentCounters, BlindSpots, Comparison, DrainOutcome, DrainResult, IntervalStats,
+    RunOutput, Sample,
 };
 use crate::model::{PodTemplate, Taint, TaintEffect, Toleration};
 use crate::scenario::{
-    ControllerSettings, KubeVersion, NodeDef, NodeTarget, Policy, Scenario, TimelineAction, TimelineEvent,
-    Workload, WorkloadKind,
+    ControllerSettings, DrainSpec, KubeVersion, NodeDef, NodeTarget, Policy, Scenario, TimelineAction,
+    TimelineEvent, Workload, WorkloadKind,
 };
 use crate::time::SimTime;
 use std::time::Duration;
@@ -37,7 +39,25 @@ fn policy(name: &str, tolerations: Vec<Toleration>) -> Policy {
     Policy { name: name.into(), description: format!("about {name}"), tolerations, applies_to: Vec::new() }
 }
 
-/// Two nodes, a DaemonSet and a Deployment agent, three policies, three timeline events.
+/// A `Drain` timeline event.
+fn drain_event(secs: u64, node: &str, drainer: Drainer, timeout: Option<u64>) -> TimelineEvent {
+    TimelineEvent {
+        target: NodeTarget::Named,
+        at: SimTime::from_secs(secs),
+        action: TimelineAction::Drain {
+            node: node.into(),
+            drain: DrainSpec {
+                drainer,
+                timeout: timeout.map(Duration::from_secs),
+                down_for: Duration::from_secs(300),
+            },
+        },
+    }
+}
+
+/// Two nodes, a DaemonSet and a Deployment agent, three policies, five timeline events (the
+/// last two drains: node-b by kubectl at 20m with a 10-minute limit, node-a by Karpenter at
+/// 40m without one).
 pub(crate) fn scenario() -> Scenario {
     Scenario {
         name: "demo | test".into(),
@@ -79,6 +99,8 @@ pub(crate) fn scenario() -> Scenario {
                 at: SimTime::from_secs(1800),
                 action: TimelineAction::NodeBack { node: "node-a".into() },
             },
+            drain_event(1200, "node-b", Drainer::Kubectl, Some(600)),
+            drain_event(2400, "node-a", Drainer::Karpenter, None),
         ],
         pdbs: Vec::new(),
     }
@@ -121,8 +143,83 @@ fn run(
     }
 }
 
+/// A drain with no eviction, nothing left and nothing killed.
+pub(crate) fn drain(
+    node: &str,
+    drainer: &'static str,
+    start: u64,
+    end: u64,
+    outcome: DrainOutcome,
+) -> DrainResult {
+    DrainResult {
+        node: node.into(),
+        drainer,
+        started: SimTime::from_secs(start),
+        ended: SimTime::from_secs(end),
+        outcome,
+        refusal: None,
+        eviction_attempts: 0,
+        pdb_refusals: 0,
+        force_deletions: 0,
+        came_back: 0,
+        left_behind: 0,
+        killed: 0,
+        agent_left_behind: false,
+    }
+}
+
+/// The two drains of [`scenario`] as each run saw them, in run order (three DaemonSet runs,
+/// then two Deployment runs).
+///
+/// * ds-agent / none and ds-agent / tricky (equivalent policies, identical drains): both
+///   complete (30s and 1m); Karpenter's node goes down with the agent's DaemonSet pod on it
+///   (1 killed).
+/// * ds-agent / catch-all: kubectl times out after 10m (5 attempts, 4 budget refusals, 1 pod
+///   back, 1 left behind); Karpenter completes in 1m, 1 killed.
+/// * dep-agent / none: kubectl refuses at once (a `|` in the reason); Karpenter completes.
+/// * dep-agent / catch-all: kubectl completes in 45s but leaves the agent behind (it came
+///   back); Karpenter is still draining at the horizon, 2 force deletions so far.
+fn drains() -> Vec<Vec<DrainResult>> {
+    use DrainOutcome::*;
+    let kubectl = |end: u64, outcome| drain("node-b", "kubectl", 1200, end, outcome);
+    let karpenter = |end: u64, outcome| drain("node-a", "karpenter", 2400, end, outcome);
+    let clean = |mut d: DrainResult, attempts: u32| {
+        d.eviction_attempts = attempts;
+        d
+    };
+    let killed = |mut d: DrainResult, n: u32| {
+        d.killed = n;
+        d
+    };
+    let mut timed_out = kubectl(1800, TimedOut);
+    timed_out.eviction_attempts = 5;
+    timed_out.pdb_refusals = 4;
+    timed_out.came_back = 1;
+    timed_out.left_behind = 1;
+    let mut refused = kubectl(1200, Refused);
+    refused.refusal = Some("web-0: pod with local storage | emptyDir".into());
+    let mut agent_left = kubectl(1245, Completed);
+    agent_left.eviction_attempts = 2;
+    agent_left.came_back = 1;
+    agent_left.left_behind = 1;
+    agent_left.agent_left_behind = true;
+    let mut unfinished = karpenter(3600, Unfinished);
+    unfinished.eviction_attempts = 9;
+    unfinished.pdb_refusals = 7;
+    unfinished.force_deletions = 2;
+    let both_clean =
+        vec![clean(kubectl(1230, Completed), 2), killed(clean(karpenter(2460, Completed), 1), 1)];
+    vec![
+        both_clean.clone(),
+        vec![timed_out, killed(clean(karpenter(2460, Completed), 1), 1)],
+        both_clean,
+        vec![refused, clean(karpenter(2460, Completed), 1)],
+        vec![agent_left, unfinished],
+    ]
+}
+
 /// Results for [`scenario`]: on the DaemonSet agent `catch-all` and the tricky policy tie for
-/// the shortest uncovered time; stranded time is equal everywhere.
+/// the shortest uncovered time; stranded time is equal everywhere. Drains as in [`drains`].
 pub(crate) fn comparison() -> Comparison {
     let ds = |uncovered: IntervalStats| BlindSpots {
         uncovered_nodes: Some(uncovered),
@@ -140,7 +237,7 @@ pub(crate) fn comparison() -> Comparison {
     };
     let unreachable =
         vec![Toleration::exists_for("node.kubernetes.io/unreachable", TaintEffect::NoExecute, 300)];
-    Comparison {
+    let mut cmp = Comparison {
         agents: vec![
             AgentComparison {
                 agent: "ds-agent".into(),
@@ -180,5 +277,10 @@ pub(crate) fn comparison() -> Comparison {
                 equivalent: Vec::new(),
             },
         ],
+    };
+    let runs = cmp.agents.iter_mut().flat_map(|a| a.runs.iter_mut());
+    for (run, drains) in runs.zip(drains()) {
+        run.drains = drains;
     }
+    cmp
 }

@@ -1,14 +1,15 @@
 //! `report.md`: the human-readable comparison.
 //!
 //! Layout: a title and the scenario's vital data; the start-up problems, if any; per agent a
-//! table (one row per policy, one column per measure, best values in bold with a ★), where the
+//! table (one row per policy, one column per measure, best values in bold with a ★), the
+//! drains when the scenario has any (a summary per policy, then every drain), where the
 //! agent's pods ran, each policy's effective tolerations as YAML and the equivalent policies;
 //! the timeline; and a short guide to the measures.
 
-use super::table::{Column, agent_columns, is_daemon_set};
+use super::table::{Column, agent_columns, drain_columns, has_drains, is_daemon_set};
 use crate::measures::{
-    AgentComparison, AgentEvent, AgentEventKind, Comparison, DeletionCause, RunOutput, SAMPLE_INTERVAL,
-    StartIssue,
+    AgentComparison, AgentEvent, AgentEventKind, Comparison, DeletionCause, DrainResult, RunOutput,
+    SAMPLE_INTERVAL, StartIssue,
 };
 use crate::model::Toleration;
 use crate::scenario::{Scenario, TimelineAction, TimelineEvent, WorkloadKind};
@@ -30,7 +31,7 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
         agent_section(&mut out, scenario, agent);
     }
     timeline(&mut out, &scenario.timeline);
-    guide(&mut out);
+    guide(&mut out, cmp.agents.iter().any(|a| has_drains(scenario, a)));
     out
 }
 
@@ -179,6 +180,10 @@ fn agent_section(out: &mut String, scenario: &Scenario, agent: &AgentComparison)
         );
     }
 
+    if has_drains(scenario, agent) {
+        drains_section(out, agent);
+    }
+
     where_it_ran(out, scenario, agent);
 
     out.push_str("### Effective tolerations\n\n");
@@ -207,14 +212,19 @@ fn agent_section(out: &mut String, scenario: &Scenario, agent: &AgentComparison)
 }
 
 fn comparison_table(out: &mut String, agent: &AgentComparison) {
-    let cols = agent_columns(agent);
+    policy_table(out, agent, &agent_columns(agent));
+}
+
+/// One row per policy, one column per [`Column`]; best values in bold with a ★, a column's
+/// note (if any) after the value.
+fn policy_table(out: &mut String, agent: &AgentComparison, cols: &[Column]) {
     let marks: Vec<Vec<bool>> = cols.iter().map(Column::marks).collect();
     out.push_str("| Policy |");
-    for c in &cols {
+    for c in cols {
         let _ = write!(out, " {} |", c.title);
     }
     out.push_str("\n|---|");
-    for _ in &cols {
+    for _ in cols {
         out.push_str("---:|");
     }
     out.push('\n');
@@ -222,15 +232,115 @@ fn comparison_table(out: &mut String, agent: &AgentComparison) {
         let _ = write!(out, "| {} |", escape(&run.policy));
         for (c, col) in cols.iter().enumerate() {
             let v = col.values[row].human();
+            let note = match col.notes.get(row) {
+                Some(Some(note)) => format!(" ({})", escape(note)),
+                _ => String::new(),
+            };
             if marks[c][row] {
-                let _ = write!(out, " **{v} ★** |");
+                let _ = write!(out, " **{v} ★**{note} |");
             } else {
-                let _ = write!(out, " {v} |");
+                let _ = write!(out, " {v}{note} |");
             }
         }
         out.push('\n');
     }
     out.push('\n');
+}
+
+/// The `Drains` subsection: the per-policy summary, then one table of drains per group of
+/// policies whose drains went identically.
+fn drains_section(out: &mut String, agent: &AgentComparison) {
+    out.push_str("### Drains\n\n");
+    policy_table(out, agent, &drain_columns(agent));
+    out.push_str(
+        "Best value per ranked column in **bold ★** (lower is better; ties share the mark; no mark when \
+         all policies agree). Ranked: timed out, refused or failed, unfinished, the longest blocked drain \
+         (its node in brackets; `none` when every drain ended cleanly, which ranks best), pods back on \
+         the node",
+    );
+    if is_daemon_set(agent) {
+        out.push_str(
+            " and pods left behind. Not ranked: pods killed (a DaemonSet pod stays on its node until the node goes down, so \
+             a DaemonSet that covers fewer nodes loses fewer pods), drains",
+        );
+    } else {
+        out.push_str(", pods left behind and pods killed. Not ranked: drains");
+    }
+    out.push_str(
+        " and completed drains (their shortfall is in the ranked outcome columns), total drain time (a \
+         refused drain ends at once, so a short total can mean drains that never happened), eviction \
+         attempts and PDB refusals (how hard the drainers worked, not how the drains ended).\n\n",
+    );
+    let mut groups: Vec<(&[DrainResult], Vec<String>)> = Vec::new();
+    for run in &agent.runs {
+        let name = format!("**{}**", escape(&run.policy));
+        match groups.iter_mut().find(|(drains, _)| *drains == run.drains.as_slice()) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((&run.drains, vec![name])),
+        }
+    }
+    for (drains, names) in groups {
+        if names.len() == agent.runs.len() && names.len() > 1 {
+            let _ = writeln!(out, "Every policy ({}), identical drains:\n", join_and(&names));
+        } else if names.len() > 1 {
+            let _ = writeln!(out, "{}, identical drains:\n", join_and(&names));
+        } else {
+            let _ = writeln!(out, "{}:\n", names[0]);
+        }
+        drain_table(out, drains);
+    }
+}
+
+/// One row per drain, in the order they started.
+fn drain_table(out: &mut String, drains: &[DrainResult]) {
+    if drains.is_empty() {
+        out.push_str("No drain started in this run.\n\n");
+        return;
+    }
+    out.push_str(
+        "| Start | Node | Drainer | Outcome | Duration | Eviction attempts | PDB refusals | Came back \
+         | Left behind | Killed |\n\
+         |---:|---|---|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for d in drains {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            d.started,
+            escape(&d.node),
+            escape(d.drainer),
+            escape(&outcome_words(d)),
+            format_duration(d.duration()),
+            d.eviction_attempts,
+            d.pdb_refusals,
+            d.came_back,
+            left_behind_words(d),
+            d.killed
+        );
+    }
+    out.push('\n');
+}
+
+/// `completed`, `refused: pod-a: reason`, `timed out, 2 force-deleted`: the outcome, the
+/// refusal reason when there is one and the pods deleted past the budgets.
+fn outcome_words(d: &DrainResult) -> String {
+    let mut text = d.outcome.as_str().to_string();
+    if let Some(reason) = d.refusal.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        let _ = write!(text, ": {reason}");
+    }
+    if d.force_deletions > 0 {
+        let _ = write!(text, ", {} force-deleted", d.force_deletions);
+    }
+    text
+}
+
+/// `0`, `2`, or `1 (agent among them)`.
+fn left_behind_words(d: &DrainResult) -> String {
+    if d.agent_left_behind {
+        format!("{} (agent among them)", d.left_behind)
+    } else {
+        d.left_behind.to_string()
+    }
 }
 
 /// The `Where the agent ran` subsection: placements and deletions of a Deployment agent's pods,
@@ -400,6 +510,15 @@ fn describe(action: &TimelineAction) -> String {
         TimelineAction::NodeBack { .. } => "back (reachable, kubelet Ready)".into(),
         TimelineAction::KubeletNotReady { .. } => "kubelet reports NotReady".into(),
         TimelineAction::KubeletReady { .. } => "kubelet reports Ready again".into(),
+        TimelineAction::UsageSpike { workload, resource, amount, .. } => {
+            format!("pods of {} use {} more {}", escape(workload), amount, resource.as_str())
+        }
+        TimelineAction::UsageSpikeEnd { workload, resource, .. } => {
+            format!("{} spike of {} ends", resource.as_str(), escape(workload))
+        }
+        TimelineAction::InjectCondition { condition, status, .. } => {
+            format!("{} set to {} (injected)", condition.as_str(), if *status { "True" } else { "False" })
+        }
         TimelineAction::AddNode(def) => {
             if def.taints.is_empty() {
                 "node registers".into()
@@ -433,7 +552,7 @@ fn timeline(out: &mut String, events: &[TimelineEvent]) {
     out.push('\n');
 }
 
-fn guide(out: &mut String) {
+fn guide(out: &mut String, with_drains: bool) {
     out.push_str(
         "## How to read this\n\
          \n\
@@ -478,6 +597,30 @@ fn guide(out: &mut String) {
          can land on another node and meet other timeline events; its measures can then change a \
          lot. Run a few seeds (`taintsim run SCENARIO --seed N`) before drawing conclusions.\n",
     );
+    if with_drains {
+        out.push_str(
+            "\n\
+             **Drains.** Each Drain event of the timeline starts one drain (none when its node is \
+             already down or being drained). It lasts from its start until its drainer is done with \
+             the node; a drain still going at the end of the run is closed at the horizon and counted \
+             as *unfinished*. It is *completed* when every pod the drainer waits for is gone; *timed \
+             out* when the drainer's limit ran out first (kubectl then keeps the node, uncordoned; the \
+             other drainers take it down anyway, Karpenter after deleting the pods still there \
+             directly, past their budgets: *force-deleted*); *refused* when a pod made the drainer \
+             decline the node before evicting anything (kubectl's filters, cluster-autoscaler's \
+             drainability rules; the reason names the pods); *failed* when an eviction got an error \
+             other than 429 and kubectl gave up. A drain is *blocked* when it did not complete, or \
+             completed with pods left behind; the longest blocked drain is the longest of those. \
+             *Eviction attempts* count the Eviction API requests the drainer sent, *PDB refusals* \
+             those answered 429 because a PodDisruptionBudget allowed no disruption. *Came back* \
+             counts pods (DaemonSet pods aside) bound to the node after the drain started; *left \
+             behind* the pods (DaemonSet and terminating pods aside) still on the node when the \
+             drain ended, noting when the agent under test was one of them; *killed* the pods of any \
+             kind still on the node, and not being deleted, when it went down for maintenance (0 \
+             when the drain kept the node); it is ranked for Deployment agents only, for the reason \
+             stranded pod-time is.\n",
+        );
+    }
 }
 
 #[cfg(test)]
@@ -564,7 +707,7 @@ mod tests {
     #[test]
     fn settings_count_timeline_events_with_spell_ends() {
         let md = render(&fixture::scenario(), &fixture::comparison());
-        assert!(md.contains("| Timeline events (spell ends included) | 3 |"), "{md}");
+        assert!(md.contains("| Timeline events (spell ends included) | 5 |"), "{md}");
     }
 
     #[test]
@@ -573,7 +716,7 @@ mod tests {
         cmp.agents[0].runs[0].blind_spots.stranded_agents.total = std::time::Duration::from_secs(60);
         cmp.agents[1].runs[0].blind_spots.stranded_agents.total = std::time::Duration::from_secs(60);
         let md = render(&fixture::scenario(), &cmp);
-        let dep_row = md.lines().filter(|l| l.starts_with("| none |")).nth(1).unwrap();
+        let dep_row = section(&md, "## Agent dep-agent").lines().find(|l| l.starts_with("| none |")).unwrap();
         assert!(dep_row.contains("**0s ★**"), "{dep_row}");
         let ds_row = md.lines().find(|l| l.starts_with("| none |")).unwrap();
         assert!(ds_row.contains("| 1m |"), "{ds_row}");
@@ -720,5 +863,167 @@ mod tests {
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let line = never_ran_on(&refs, &[]);
         assert!(line.ends_with("n19 … 10 more (30 of 30 nodes)."), "{line}");
+    }
+
+    /// The text from `heading` to the next heading of the same or a higher level.
+    fn section<'a>(md: &'a str, heading: &str) -> &'a str {
+        let level = heading.chars().take_while(|&c| c == '#').count();
+        let start = md.find(heading).unwrap_or_else(|| panic!("no {heading}"));
+        let rest = &md[start + heading.len()..];
+        let end = rest
+            .match_indices("\n#")
+            .find(|(i, _)| rest[i + 1..].chars().take_while(|&c| c == '#').count() <= level)
+            .map_or(rest.len(), |(i, _)| i + 1);
+        &md[start..start + heading.len() + end]
+    }
+
+    #[test]
+    fn renders_byte_identical_twice() {
+        let a = render(&fixture::scenario(), &fixture::comparison());
+        let b = render(&fixture::scenario(), &fixture::comparison());
+        assert_eq!(a.as_bytes(), b.as_bytes());
+    }
+
+    #[test]
+    fn the_drain_section_of_a_deployment_agent_renders_exactly() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        let agent = section(&md, "## Agent dep-agent");
+        let drains = section(agent, "### Drains");
+        let expected = "### Drains\n\
+\n\
+| Policy | Drains | Completed | Timed out | Refused or failed | Unfinished | Longest blocked drain | Total drain time | Eviction attempts | PDB refusals | Pods back on the node | Pods left behind | Pods killed at node down |\n\
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+| none | 2 | 1 | 0 | 1 | **0 ★** | **0s ★** (node-b) | 1m | 1 | 0 | **0 ★** | **0 ★** | 0 |\n\
+| catch-all | 2 | 1 | 0 | **0 ★** | 1 | 20m (node-a) | 20m45s | 11 | 7 | 1 | 1 | 0 |\n\
+\n\
+Best value per ranked column in **bold ★** (lower is better; ties share the mark; no mark when all policies agree). Ranked: timed out, refused or failed, unfinished, the longest blocked drain (its node in brackets; `none` when every drain ended cleanly, which ranks best), pods back on the node, pods left behind and pods killed. Not ranked: drains and completed drains (their shortfall is in the ranked outcome columns), total drain time (a refused drain ends at once, so a short total can mean drains that never happened), eviction attempts and PDB refusals (how hard the drainers worked, not how the drains ended).\n\
+\n\
+**none**:\n\
+\n\
+| Start | Node | Drainer | Outcome | Duration | Eviction attempts | PDB refusals | Came back | Left behind | Killed |\n\
+|---:|---|---|---|---:|---:|---:|---:|---:|---:|\n\
+| 00:20:00 | node-b | kubectl | refused: web-0: pod with local storage \\| emptyDir | 0s | 0 | 0 | 0 | 0 | 0 |\n\
+| 00:40:00 | node-a | karpenter | completed | 1m | 1 | 0 | 0 | 0 | 0 |\n\
+\n\
+**catch-all**:\n\
+\n\
+| Start | Node | Drainer | Outcome | Duration | Eviction attempts | PDB refusals | Came back | Left behind | Killed |\n\
+|---:|---|---|---|---:|---:|---:|---:|---:|---:|\n\
+| 00:20:00 | node-b | kubectl | completed | 45s | 2 | 0 | 1 | 1 (agent among them) | 0 |\n\
+| 00:40:00 | node-a | karpenter | unfinished, 2 force-deleted | 20m | 9 | 7 | 0 | 0 | 0 |\n\
+\n";
+        assert_eq!(drains, expected);
+        // The drains come right after the comparison table, before where the agent ran.
+        assert!(agent.find("### Drains").unwrap() < agent.find("### Where the agent ran").unwrap());
+        assert!(agent.find("| Policy | Under-replicated time").unwrap() < agent.find("### Drains").unwrap());
+    }
+
+    #[test]
+    fn drain_marks_follow_the_ranking_rules() {
+        let mut cmp = fixture::comparison();
+        // Pods killed differ on both agents: ranked for the Deployment agent only.
+        cmp.agents[0].runs[1].drains[1].killed = 0;
+        cmp.agents[1].runs[0].drains[1].killed = 3;
+        let md = render(&fixture::scenario(), &cmp);
+        fn row<'a>(text: &'a str, name: &str) -> &'a str {
+            text.lines().find(|l| l.starts_with(&format!("| {name} |"))).unwrap()
+        }
+        let ds = section(section(&md, "## Agent ds-agent"), "### Drains");
+        // Drains and completed (2 vs 1), attempts (3 vs 6) and budget refusals are never marked;
+        // timed out, longest blocked, came back and left behind are; killed is not (DaemonSet).
+        assert_eq!(
+            row(ds, "none"),
+            "| none | 2 | 2 | **0 ★** | 0 | 0 | **none ★** | 1m30s | 3 | 0 | **0 ★** | **0 ★** | 1 |"
+        );
+        assert_eq!(
+            row(ds, "catch-all"),
+            "| catch-all | 2 | 1 | 1 | 0 | 0 | 10m (node-b) | 11m | 6 | 4 | 1 | 1 | 0 |"
+        );
+        assert_eq!(
+            row(ds, "odd, \"quoted\" \\| name"),
+            "| odd, \"quoted\" \\| name | 2 | 2 | **0 ★** | 0 | 0 | **none ★** | 1m30s | 3 | 0 | **0 ★** | **0 ★** | 1 |"
+        );
+        assert!(ds.contains("Not ranked: pods killed (a DaemonSet pod stays on its node"), "{ds}");
+        let dep = section(section(&md, "## Agent dep-agent"), "### Drains");
+        assert!(row(dep, "none").ends_with("| **0 ★** | **0 ★** | 3 |"), "{}", row(dep, "none"));
+        assert!(row(dep, "catch-all").ends_with("| 1 | 1 | **0 ★** |"), "{}", row(dep, "catch-all"));
+        // A refused drain of 0s is blocked: it beats a longer blocked drain, loses to none.
+        assert!(row(dep, "none").contains("| **0s ★** (node-b) |"));
+    }
+
+    #[test]
+    fn policies_with_identical_drains_share_one_table() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        let ds = section(section(&md, "## Agent ds-agent"), "### Drains");
+        assert!(ds.contains("\n**none** and **odd, \"quoted\" \\| name**, identical drains:\n"), "{ds}");
+        assert!(ds.contains("\n**catch-all**:\n"), "{ds}");
+        assert_eq!(ds.matches("| Start | Node |").count(), 2, "{ds}");
+
+        let mut cmp = fixture::comparison();
+        let same = cmp.agents[0].runs[0].drains.clone();
+        for run in &mut cmp.agents[0].runs {
+            run.drains = same.clone();
+        }
+        let md = render(&fixture::scenario(), &cmp);
+        let ds = section(section(&md, "## Agent ds-agent"), "### Drains");
+        assert!(
+            ds.contains("\nEvery policy (**none**, **catch-all** and **odd, \"quoted\" \\| name**), identical drains:\n"),
+            "{ds}"
+        );
+        assert_eq!(ds.matches("| Start | Node |").count(), 1, "{ds}");
+        // All policies agree: nothing is marked.
+        assert!(ds.lines().filter(|l| l.starts_with("| ")).all(|l| !l.contains('★')), "{ds}");
+    }
+
+    #[test]
+    fn a_run_without_drains_says_so() {
+        let mut cmp = fixture::comparison();
+        cmp.agents[1].runs[1].drains.clear();
+        let md = render(&fixture::scenario(), &cmp);
+        let dep = section(section(&md, "## Agent dep-agent"), "### Drains");
+        assert!(
+            dep.contains("\n| catch-all | 0 | 0 | 0 | **0 ★** | 0 | **none ★** | 0s | 0 | 0 | 0 | 0 | 0 |\n"),
+            "{dep}"
+        );
+        assert!(dep.contains("**catch-all**:\n\nNo drain started in this run.\n"), "{dep}");
+    }
+
+    #[test]
+    fn no_drain_section_or_guide_paragraph_without_drains() {
+        let mut sc = fixture::scenario();
+        sc.timeline.retain(|e| !matches!(e.action, TimelineAction::Drain { .. }));
+        let mut cmp = fixture::comparison();
+        for run in cmp.agents.iter_mut().flat_map(|a| a.runs.iter_mut()) {
+            run.drains.clear();
+        }
+        let md = render(&sc, &cmp);
+        assert!(!md.contains("### Drains"), "{md}");
+        assert!(!md.contains("**Drains.**"), "{md}");
+        // Drains in the runs alone are enough to show the section.
+        let md = render(&sc, &fixture::comparison());
+        assert_eq!(md.matches("### Drains").count(), 2);
+    }
+
+    #[test]
+    fn the_guide_defines_every_drain_figure() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        let guide = section(&md, "## How to read this");
+        let para = guide.split("**Drains.**").nth(1).expect("a drain paragraph");
+        for term in [
+            "*unfinished*",
+            "*completed*",
+            "*timed out*",
+            "*force-deleted*",
+            "*refused*",
+            "*failed*",
+            "*blocked*",
+            "*Eviction attempts*",
+            "*PDB refusals*",
+            "*Came back*",
+            "*left behind*",
+            "*killed*",
+        ] {
+            assert!(para.contains(term), "{term} is not defined: {para}");
+        }
     }
 }

@@ -5,14 +5,23 @@
 //! but not ranked, because a count such as an eviction can be what ends a blind spot.
 //! Stranded pod-time is ranked for Deployment agents only: a DaemonSet that covers fewer nodes
 //! has fewer pods that can be stranded, so a best mark there would reward lower coverage.
+//!
+//! [`drain_columns`] builds the drain summary the same way: one row per policy, the outcome
+//! and damage columns ranked (lower is better), the effort columns shown but not ranked.
 
-use crate::measures::{AgentComparison, IntervalStats, RunOutput};
+use crate::measures::{AgentComparison, DrainTotals, IntervalStats, RunOutput};
+use crate::scenario::{Scenario, TimelineAction};
 use crate::time::format_duration;
 use std::time::Duration;
 
 /// One cell value.
+///
+/// Values of one column are compared in declaration order of the variants first, so
+/// [`Value::Absent`] ranks below (better than) any duration or count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Value {
+    /// Nothing to measure (no blocked drain at all); shown as `none`.
+    Absent,
     /// A span of time (or node-time, pod-time).
     Duration(Duration),
     /// A count.
@@ -23,6 +32,7 @@ impl Value {
     /// The value for humans: durations through [`format_duration`], counts as integers.
     pub fn human(&self) -> String {
         match self {
+            Value::Absent => "none".to_string(),
             Value::Duration(d) => format_duration(*d),
             Value::Count(n) => n.to_string(),
         }
@@ -40,6 +50,9 @@ pub struct Column {
     pub ranked: bool,
     /// One value per run, in run (policy) order.
     pub values: Vec<Value>,
+    /// Words the Markdown report shows after a value (the node of the longest blocked drain),
+    /// one per run; empty when the column has none.
+    pub notes: Vec<Option<String>>,
 }
 
 impl Column {
@@ -72,7 +85,7 @@ fn stats(
     short: &'static str,
     get: impl Fn(&RunOutput) -> Value,
 ) -> Column {
-    Column { title, short, ranked: true, values: agent.runs.iter().map(get).collect() }
+    Column { title, short, ranked: true, values: agent.runs.iter().map(get).collect(), notes: Vec::new() }
 }
 
 fn unranked(column: Column) -> Column {
@@ -90,6 +103,7 @@ fn counter(
         short,
         ranked: false,
         values: agent.runs.iter().map(|r| Value::Count(u64::from(get(r)))).collect(),
+        notes: Vec::new(),
     }
 }
 
@@ -136,6 +150,79 @@ pub fn agent_columns(agent: &AgentComparison) -> Vec<Column> {
     cols.push(counter(agent, "DaemonSet deletions", "ds-delete", |r| r.counters.daemonset_deletions));
     cols.push(counter(agent, "Scheduling failures", "sched-fail", |r| r.counters.scheduling_failures));
     cols
+}
+
+/// Whether the drain section is shown for `agent`: the scenario's timeline has a `Drain` event
+/// or some run of the agent drained a node.
+pub fn has_drains(scenario: &Scenario, agent: &AgentComparison) -> bool {
+    scenario.timeline.iter().any(|e| matches!(e.action, TimelineAction::Drain { .. }))
+        || agent.runs.iter().any(|r| !r.drains.is_empty())
+}
+
+/// Short names of the drain columns the console shows, in order.
+pub const CONSOLE_DRAIN_COLUMNS: [&str; 7] =
+    ["drains", "completed", "timed-out", "refused", "longest-blocked", "left-behind", "killed"];
+
+/// The drain summary columns for `agent`, from each run's [`DrainTotals`].
+///
+/// Ranked (lower is better): timed out, refused or failed, unfinished, the longest blocked
+/// drain (no blocked drain at all ranks best), pods that came back onto a draining node, pods
+/// left behind and, for Deployment agents, pods killed. Not ranked: the number of drains and
+/// completed drains (their shortfall is in the ranked outcome columns), the total drain time
+/// (a refused drain ends at once, so a short total can mean drains that never happened),
+/// eviction attempts and budget refusals (how hard a drain worked, not how it ended), and pods
+/// killed for DaemonSet agents (a DaemonSet pod stays on its node until the node goes down, so
+/// a DaemonSet that covers fewer nodes loses fewer pods, as with stranded pod-time).
+pub fn drain_columns(agent: &AgentComparison) -> Vec<Column> {
+    let daemon_set = is_daemon_set(agent);
+    let totals: Vec<DrainTotals> = agent.runs.iter().map(|r| DrainTotals::of(&r.drains)).collect();
+    let count = |title, short, ranked, get: fn(&DrainTotals) -> u32| Column {
+        title,
+        short,
+        ranked,
+        values: totals.iter().map(|t| Value::Count(u64::from(get(t)))).collect(),
+        notes: Vec::new(),
+    };
+    let longest = Column {
+        title: "Longest blocked drain",
+        short: "longest-blocked",
+        ranked: true,
+        values: totals
+            .iter()
+            .map(|t| match t.longest_blocked_node {
+                Some(_) => Value::Duration(t.longest_blocked),
+                None => Value::Absent,
+            })
+            .collect(),
+        notes: totals.iter().map(|t| t.longest_blocked_node.clone()).collect(),
+    };
+    let total_time = Column {
+        title: "Total drain time",
+        short: "drain-time",
+        ranked: false,
+        values: totals.iter().map(|t| Value::Duration(t.total_duration)).collect(),
+        notes: Vec::new(),
+    };
+    vec![
+        count("Drains", "drains", false, |t| t.drains),
+        count("Completed", "completed", false, |t| t.completed),
+        count("Timed out", "timed-out", true, |t| t.timed_out),
+        count("Refused or failed", "refused", true, |t| t.refused_or_failed),
+        count("Unfinished", "unfinished", true, |t| t.unfinished),
+        longest,
+        total_time,
+        count("Eviction attempts", "evictions", false, |t| t.eviction_attempts),
+        count("PDB refusals", "pdb-429", false, |t| t.pdb_refusals),
+        count("Pods back on the node", "came-back", true, |t| t.came_back),
+        count("Pods left behind", "left-behind", true, |t| t.left_behind),
+        count("Pods killed at node down", "killed", !daemon_set, |t| t.killed),
+    ]
+}
+
+/// The drain columns the console shows ([`CONSOLE_DRAIN_COLUMNS`]).
+pub fn console_drain_columns(agent: &AgentComparison) -> Vec<Column> {
+    let all = drain_columns(agent);
+    CONSOLE_DRAIN_COLUMNS.iter().filter_map(|short| all.iter().find(|c| c.short == *short).cloned()).collect()
 }
 
 #[cfg(test)]
@@ -209,5 +296,68 @@ mod tests {
         let stranded = column(&dep, "stranded");
         assert!(stranded.ranked);
         assert_eq!(stranded.marks(), vec![true, false]);
+    }
+
+    #[test]
+    fn no_blocked_drain_ranks_below_any_duration() {
+        assert!(Value::Absent < Value::Duration(Duration::ZERO));
+        assert_eq!(Value::Absent.human(), "none");
+        assert_eq!(best_marks(&[Value::Absent, d(0), d(600)]), vec![true, false, false]);
+        assert_eq!(best_marks(&[d(0), d(600)]), vec![true, false]);
+    }
+
+    #[test]
+    fn drain_columns_rank_outcomes_and_damage_not_effort() {
+        let cmp = fixture::comparison();
+        let ranked = |agent| -> Vec<(&'static str, bool)> {
+            drain_columns(agent).iter().map(|c| (c.short, c.ranked)).collect()
+        };
+        let expected = |killed| {
+            vec![
+                ("drains", false),
+                ("completed", false),
+                ("timed-out", true),
+                ("refused", true),
+                ("unfinished", true),
+                ("longest-blocked", true),
+                ("drain-time", false),
+                ("evictions", false),
+                ("pdb-429", false),
+                ("came-back", true),
+                ("left-behind", true),
+                ("killed", killed),
+            ]
+        };
+        assert_eq!(ranked(&cmp.agents[0]), expected(false), "killed is not ranked for a DaemonSet");
+        assert_eq!(ranked(&cmp.agents[1]), expected(true));
+        let dep = drain_columns(&cmp.agents[1]);
+        let longest = column(&dep, "longest-blocked");
+        assert_eq!(longest.values, [d(0), d(1200)]);
+        assert_eq!(longest.notes, [Some("node-b".to_string()), Some("node-a".to_string())]);
+        let ds = drain_columns(&cmp.agents[0]);
+        assert_eq!(column(&ds, "longest-blocked").values, [Value::Absent, d(600), Value::Absent]);
+        assert_eq!(column(&ds, "longest-blocked").marks(), [true, false, true]);
+        // Every column has a value per run; only the longest blocked drain has notes.
+        for (cols, runs) in [(&ds, 3), (&dep, 2)] {
+            for c in cols.iter() {
+                assert_eq!(c.values.len(), runs, "{}", c.short);
+                assert!(c.notes.is_empty() || c.short == "longest-blocked", "{}", c.short);
+            }
+        }
+        let shorts: Vec<&str> = console_drain_columns(&cmp.agents[0]).iter().map(|c| c.short).collect();
+        assert_eq!(shorts, CONSOLE_DRAIN_COLUMNS);
+    }
+
+    #[test]
+    fn drains_show_when_the_timeline_or_a_run_has_one() {
+        let mut sc = fixture::scenario();
+        let mut cmp = fixture::comparison();
+        assert!(has_drains(&sc, &cmp.agents[0]));
+        sc.timeline.retain(|e| !matches!(e.action, TimelineAction::Drain { .. }));
+        assert!(has_drains(&sc, &cmp.agents[0]));
+        for run in &mut cmp.agents[0].runs {
+            run.drains.clear();
+        }
+        assert!(!has_drains(&sc, &cmp.agents[0]));
     }
 }

@@ -5,9 +5,13 @@
 //! schema is described field by field in the README (section "Reports"); a change that removes
 //! or re-types a field gets a new schema name.
 
-use crate::measures::{AgentComparison, Comparison, IntervalStats, RunOutput, SAMPLE_INTERVAL, StartIssue};
+use super::csv::outcome_token;
+use crate::measures::{
+    AgentComparison, Comparison, DrainResult, DrainTotals, IntervalStats, RunOutput, SAMPLE_INTERVAL,
+    StartIssue,
+};
 use crate::model::{Taint, TaintEffect, Toleration};
-use crate::scenario::{NodeTarget, Scenario, TimelineAction, TimelineEvent, WorkloadKind};
+use crate::scenario::{DrainSpec, NodeTarget, Scenario, TimelineAction, TimelineEvent, WorkloadKind};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -126,6 +130,25 @@ struct EventDoc<'a> {
     taint: Option<TaintRef<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     taints: Option<&'a [Taint]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drain: Option<DrainSpecDoc>,
+}
+
+#[derive(Serialize)]
+struct DrainSpecDoc {
+    drainer: &'static str,
+    timeout_s: Option<f64>,
+    down_for_s: f64,
+}
+
+impl From<&DrainSpec> for DrainSpecDoc {
+    fn from(d: &DrainSpec) -> DrainSpecDoc {
+        DrainSpecDoc {
+            drainer: d.drainer.as_str(),
+            timeout_s: d.timeout.map(secs),
+            down_for_s: secs(d.down_for),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -155,6 +178,9 @@ impl<'a> EventDoc<'a> {
             TimelineAction::AddNode(def) => ("AddNode", None, Some(def.taints.as_slice())),
             TimelineAction::RemoveNode { .. } => ("RemoveNode", None, None),
             TimelineAction::Drain { .. } => ("Drain", None, None),
+            TimelineAction::UsageSpike { .. } => ("UsageSpike", None, None),
+            TimelineAction::UsageSpikeEnd { .. } => ("UsageSpikeEnd", None, None),
+            TimelineAction::InjectCondition { .. } => ("InjectCondition", None, None),
         };
         let node_of = match &e.target {
             NodeTarget::Named => None,
@@ -169,6 +195,10 @@ impl<'a> EventDoc<'a> {
             node_of,
             taint,
             taints,
+            drain: match &e.action {
+                TimelineAction::Drain { drain, .. } => Some(DrainSpecDoc::from(drain)),
+                _ => None,
+            },
         }
     }
 }
@@ -199,6 +229,8 @@ struct RunDoc<'a> {
     blind_spots: BlindSpotsDoc,
     counters: CountersDoc,
     start_issues: &'a [StartIssue],
+    drain_totals: DrainTotalsDoc,
+    drains: Vec<DrainDoc<'a>>,
     events_processed: u64,
     samples: usize,
 }
@@ -225,6 +257,8 @@ impl<'a> RunDoc<'a> {
                 scheduling_failures: c.scheduling_failures,
             },
             start_issues: &r.start_issues,
+            drain_totals: DrainTotalsDoc::from(DrainTotals::of(&r.drains)),
+            drains: r.drains.iter().map(DrainDoc::from).collect(),
             events_processed: r.events,
             samples: r.samples.len(),
         }
@@ -260,6 +294,83 @@ struct CountersDoc {
     daemonset_deletions: u32,
     garbage_collected: u32,
     scheduling_failures: u32,
+}
+
+#[derive(Serialize)]
+struct DrainDoc<'a> {
+    node: &'a str,
+    drainer: &'static str,
+    started_s: f64,
+    ended_s: f64,
+    duration_s: f64,
+    outcome: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refusal: Option<&'a str>,
+    eviction_attempts: u32,
+    pdb_refusals: u32,
+    force_deletions: u32,
+    came_back: u32,
+    left_behind: u32,
+    agent_left_behind: bool,
+    killed: u32,
+}
+
+impl<'a> From<&'a DrainResult> for DrainDoc<'a> {
+    fn from(d: &'a DrainResult) -> DrainDoc<'a> {
+        DrainDoc {
+            node: &d.node,
+            drainer: d.drainer,
+            started_s: secs(d.started.since_start()),
+            ended_s: secs(d.ended.since_start()),
+            duration_s: secs(d.duration()),
+            outcome: outcome_token(d.outcome),
+            refusal: d.refusal.as_deref(),
+            eviction_attempts: d.eviction_attempts,
+            pdb_refusals: d.pdb_refusals,
+            force_deletions: d.force_deletions,
+            came_back: d.came_back,
+            left_behind: d.left_behind,
+            agent_left_behind: d.agent_left_behind,
+            killed: d.killed,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct DrainTotalsDoc {
+    drains: u32,
+    completed: u32,
+    timed_out: u32,
+    refused_or_failed: u32,
+    unfinished: u32,
+    total_duration_s: f64,
+    longest_blocked_s: f64,
+    longest_blocked_node: Option<String>,
+    eviction_attempts: u32,
+    pdb_refusals: u32,
+    came_back: u32,
+    left_behind: u32,
+    killed: u32,
+}
+
+impl From<DrainTotals> for DrainTotalsDoc {
+    fn from(t: DrainTotals) -> DrainTotalsDoc {
+        DrainTotalsDoc {
+            drains: t.drains,
+            completed: t.completed,
+            timed_out: t.timed_out,
+            refused_or_failed: t.refused_or_failed,
+            unfinished: t.unfinished,
+            total_duration_s: secs(t.total_duration),
+            longest_blocked_s: secs(t.longest_blocked),
+            longest_blocked_node: t.longest_blocked_node,
+            eviction_attempts: t.eviction_attempts,
+            pdb_refusals: t.pdb_refusals,
+            came_back: t.came_back,
+            left_behind: t.left_behind,
+            killed: t.killed,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -347,6 +458,8 @@ mod tests {
                 "blind_spots",
                 "counters",
                 "start_issues",
+                "drain_totals",
+                "drains",
                 "events_processed",
                 "samples"
             ]
@@ -357,5 +470,127 @@ mod tests {
     fn fractional_seconds_print_without_noise() {
         assert_eq!(serde_json::to_string(&secs(Duration::from_millis(1001))).unwrap(), "1.001");
         assert_eq!(serde_json::to_string(&secs(Duration::from_millis(300_100))).unwrap(), "300.1");
+    }
+
+    #[test]
+    fn drains_are_listed_per_run_with_seconds_and_outcome_tokens() {
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&fixture::scenario(), &fixture::comparison())).unwrap();
+        let drains = &v["agents"][1]["runs"][1]["drains"];
+        assert_eq!(
+            drains[0],
+            serde_json::json!({
+                "node": "node-b",
+                "drainer": "kubectl",
+                "started_s": 1200.0,
+                "ended_s": 1245.0,
+                "duration_s": 45.0,
+                "outcome": "completed",
+                "eviction_attempts": 2,
+                "pdb_refusals": 0,
+                "force_deletions": 0,
+                "came_back": 1,
+                "left_behind": 1,
+                "agent_left_behind": true,
+                "killed": 0
+            })
+        );
+        assert_eq!(drains[1]["outcome"], "unfinished");
+        assert_eq!(drains[1]["ended_s"], 3600.0);
+        assert_eq!(drains[1]["force_deletions"], 2);
+        assert_eq!(v["agents"][0]["runs"][1]["drains"][0]["outcome"], "timed_out");
+        // The refusal is there only for the refused drain, after the outcome.
+        let refused = v["agents"][1]["runs"][0]["drains"][0].as_object().unwrap();
+        let keys: Vec<&str> = refused.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "node",
+                "drainer",
+                "started_s",
+                "ended_s",
+                "duration_s",
+                "outcome",
+                "refusal",
+                "eviction_attempts",
+                "pdb_refusals",
+                "force_deletions",
+                "came_back",
+                "left_behind",
+                "agent_left_behind",
+                "killed"
+            ]
+        );
+        assert_eq!(refused["outcome"], "refused");
+        assert_eq!(refused["refusal"], "web-0: pod with local storage | emptyDir");
+        assert!(!drains[0].as_object().unwrap().contains_key("refusal"));
+    }
+
+    #[test]
+    fn drain_totals_sum_each_run() {
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&fixture::scenario(), &fixture::comparison())).unwrap();
+        assert_eq!(
+            v["agents"][1]["runs"][1]["drain_totals"],
+            serde_json::json!({
+                "drains": 2,
+                "completed": 1,
+                "timed_out": 0,
+                "refused_or_failed": 0,
+                "unfinished": 1,
+                "total_duration_s": 1245.0,
+                "longest_blocked_s": 1200.0,
+                "longest_blocked_node": "node-a",
+                "eviction_attempts": 11,
+                "pdb_refusals": 7,
+                "came_back": 1,
+                "left_behind": 1,
+                "killed": 0
+            })
+        );
+        let totals = v["agents"][0]["runs"][0]["drain_totals"].as_object().unwrap();
+        let keys: Vec<&str> = totals.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "drains",
+                "completed",
+                "timed_out",
+                "refused_or_failed",
+                "unfinished",
+                "total_duration_s",
+                "longest_blocked_s",
+                "longest_blocked_node",
+                "eviction_attempts",
+                "pdb_refusals",
+                "came_back",
+                "left_behind",
+                "killed"
+            ]
+        );
+        // No blocked drain: zero and null, always present.
+        assert_eq!(totals["longest_blocked_s"], 0.0);
+        assert!(totals["longest_blocked_node"].is_null());
+        // A run without drains still has both fields.
+        let mut cmp = fixture::comparison();
+        cmp.agents[0].runs[0].drains.clear();
+        let v: serde_json::Value = serde_json::from_str(&render(&fixture::scenario(), &cmp)).unwrap();
+        assert_eq!(v["agents"][0]["runs"][0]["drains"], serde_json::json!([]));
+        assert_eq!(v["agents"][0]["runs"][0]["drain_totals"]["drains"], 0);
+    }
+
+    #[test]
+    fn drain_events_carry_their_drainer_limit_and_down_time() {
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&fixture::scenario(), &fixture::comparison())).unwrap();
+        let timeline = &v["scenario"]["timeline"];
+        assert_eq!(timeline[3]["action"], "Drain");
+        assert_eq!(
+            timeline[3]["drain"],
+            serde_json::json!({"drainer": "kubectl", "timeout_s": 600.0, "down_for_s": 300.0})
+        );
+        assert!(timeline[4]["drain"]["timeout_s"].is_null());
+        assert_eq!(timeline[4]["drain"]["drainer"], "karpenter");
+        assert!(!timeline[0].as_object().unwrap().contains_key("drain"));
     }
 }

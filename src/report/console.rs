@@ -1,6 +1,7 @@
 //! The comparison tables for the terminal: plain text, columns aligned, best values marked `*`.
+//! Per agent, the measures table, then (when the scenario has drains) a compact drain table.
 
-use super::table::{Column, agent_columns};
+use super::table::{Column, agent_columns, console_drain_columns, has_drains};
 use crate::measures::Comparison;
 use crate::scenario::Scenario;
 use crate::time::format_duration;
@@ -19,6 +20,7 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
         format_duration(scenario.horizon),
         scenario.nodes.len()
     );
+    let mut any_drains = false;
     for agent in &cmp.agents {
         let _ = writeln!(out, "\n{} ({})", one_line(&agent.agent), agent.kind);
         if agent.runs.is_empty() {
@@ -32,11 +34,24 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
             let names: Vec<String> = group.iter().map(|n| one_line(n)).collect();
             let _ = writeln!(out, "  equivalent: {}", names.join(" = "));
         }
+        if has_drains(scenario, agent) {
+            any_drains = true;
+            out.push_str("  drains\n");
+            table(&mut out, &names, &console_drain_columns(agent));
+        }
     }
     out.push_str(
         "\n* best value in a ranked column (lower is better; ties share the mark); counters are not \
          ranked, nor is stranded for DaemonSet agents (fewer nodes covered, fewer pods to strand)\n",
     );
+    if any_drains {
+        out.push_str(
+            "  drains: refused counts refused or failed drains; longest-blocked is the longest drain that \
+             timed out, was refused or failed, is unfinished or left pods behind (none ranks best); \
+             left-behind and killed count pods; drains and completed are not ranked, nor is killed for \
+             DaemonSet agents\n",
+        );
+    }
     out
 }
 
@@ -114,5 +129,68 @@ mod tests {
             assert_eq!(&row[end..end + 1], " ", "{row}");
         }
         assert!(text.contains("nor is stranded for DaemonSet agents"), "{text}");
+    }
+
+    #[test]
+    fn each_agent_has_a_compact_drain_table_with_marks() {
+        let text = render(&fixture::scenario(), &fixture::comparison());
+        let lines: Vec<&str> = text.lines().collect();
+        let heads: Vec<usize> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with("  policy ") && l.contains(" longest-blocked "))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(heads.len(), 2, "{text}");
+        let header: Vec<&str> = lines[heads[0]].split_whitespace().collect();
+        assert_eq!(
+            header,
+            [
+                "policy",
+                "drains",
+                "completed",
+                "timed-out",
+                "refused",
+                "longest-blocked",
+                "left-behind",
+                "killed"
+            ]
+        );
+        assert_eq!(lines[heads[0] - 1], "  drains");
+        // The DaemonSet agent's rows: none and the tricky policy are best; killed is not ranked.
+        let row: Vec<&str> = lines[heads[0] + 2].split_whitespace().collect();
+        assert_eq!(row, ["none", "2", "2", "0*", "0", "none*", "0*", "1"]);
+        let row: Vec<&str> = lines[heads[0] + 3].split_whitespace().collect();
+        assert_eq!(row, ["catch-all", "2", "1", "1", "0", "10m", "1", "1"]);
+        // The Deployment agent's: a refused drain ranks on refused, not on longest-blocked.
+        let row: Vec<&str> = lines[heads[1] + 2].split_whitespace().collect();
+        assert_eq!(row, ["none", "2", "1", "0", "1", "0s*", "0*", "0"]);
+        let row: Vec<&str> = lines[heads[1] + 3].split_whitespace().collect();
+        assert_eq!(row, ["catch-all", "2", "1", "0", "0*", "20m", "1", "0"]);
+        // Values end under their header.
+        let header = lines[heads[1]];
+        let end = header.find("longest-blocked").unwrap() + "longest-blocked".len();
+        assert_eq!(&lines[heads[1] + 3][end - 3..end + 1], "20m ");
+        assert!(text.contains("nor is killed for DaemonSet agents"), "{text}");
+    }
+
+    #[test]
+    fn no_drain_table_without_drains() {
+        let mut sc = fixture::scenario();
+        sc.timeline.retain(|e| !matches!(e.action, crate::scenario::TimelineAction::Drain { .. }));
+        let mut cmp = fixture::comparison();
+        for run in cmp.agents.iter_mut().flat_map(|a| a.runs.iter_mut()) {
+            run.drains.clear();
+        }
+        let text = render(&sc, &cmp);
+        assert!(!text.contains("longest-blocked"), "{text}");
+        assert!(!text.contains("  drains"), "{text}");
+    }
+
+    #[test]
+    fn renders_byte_identical_twice() {
+        let a = render(&fixture::scenario(), &fixture::comparison());
+        let b = render(&fixture::scenario(), &fixture::comparison());
+        assert_eq!(a.as_bytes(), b.as_bytes());
     }
 }

@@ -1,4 +1,4 @@
-//! Reports: `report.md`, `summary.json`, `timeseries.csv` and the console table.
+//! Reports: `report.md`, `summary.json`, `timeseries.csv`, `drains.csv` and the console table.
 //!
 //! Every renderer is a pure function of the scenario and the comparison: no clock, no hash
 //! order, fixed number formats. Running the same scenario twice therefore gives byte-identical
@@ -26,6 +26,8 @@ pub const REPORT_MD: &str = "report.md";
 pub const SUMMARY_JSON: &str = "summary.json";
 /// File name of the CSV time series.
 pub const TIMESERIES_CSV: &str = "timeseries.csv";
+/// File name of the CSV list of drains.
+pub const DRAINS_CSV: &str = "drains.csv";
 
 /// A rendered report file, not yet written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,12 +88,13 @@ pub enum ReportError {
     },
 }
 
-/// Renders the three report files in memory, in the order they are written.
+/// Renders the four report files in memory, in the order they are written.
 pub fn render_all(scenario: &Scenario, cmp: &Comparison) -> Vec<ReportFile> {
     vec![
         ReportFile { name: REPORT_MD, contents: markdown::render(scenario, cmp) },
         ReportFile { name: SUMMARY_JSON, contents: json::render(scenario, cmp) },
         ReportFile { name: TIMESERIES_CSV, contents: csv::render(scenario, cmp) },
+        ReportFile { name: DRAINS_CSV, contents: csv::render_drains(scenario, cmp) },
     ]
 }
 
@@ -209,13 +212,15 @@ mod tests {
         let paths = write_reports(&dir, &fixture::scenario(), &fixture::comparison()).unwrap();
         let names: Vec<_> =
             paths.iter().map(|p| p.file_name().unwrap().to_str().unwrap().to_string()).collect();
-        assert_eq!(names, [REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV]);
+        assert_eq!(names, [REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV, DRAINS_CSV]);
         let mut listing: Vec<_> =
             fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         listing.sort();
-        assert_eq!(listing, ["report.md", "summary.json", "timeseries.csv"]);
+        assert_eq!(listing, ["drains.csv", "report.md", "summary.json", "timeseries.csv"]);
         let json = fs::read_to_string(dir.join(SUMMARY_JSON)).unwrap();
         assert_eq!(json, json::render(&fixture::scenario(), &fixture::comparison()));
+        let drains = fs::read_to_string(dir.join(DRAINS_CSV)).unwrap();
+        assert_eq!(drains, csv::render_drains(&fixture::scenario(), &fixture::comparison()));
     }
 
     #[test]

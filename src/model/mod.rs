@@ -9,6 +9,7 @@ pub mod quantity;
 pub mod selector;
 pub mod taint;
 pub mod toleration;
+pub mod usage;
 
 pub use pod::PodTemplate;
 pub use quantity::{Quantity, ResourceList};

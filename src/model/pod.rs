@@ -36,6 +36,8 @@ pub struct PodTemplate {
     /// Required pod anti-affinity on `kubernetes.io/hostname` against the workload's own pods:
     /// at most one of its pods per node.
     pub one_per_node: bool,
+    /// What each pod really uses (memory working set, cpu, ephemeral storage, PIDs).
+    pub usage: super::usage::PodUsage,
 }
 
 /// Label the simulator puts on every pod: the name of its workload, so that budgets and

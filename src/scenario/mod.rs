@@ -10,7 +10,8 @@
 
 use crate::controllers::disruption::{BudgetRule, LabelSelector, UnhealthyPodEvictionPolicy};
 use crate::controllers::drain::Drainer;
-use crate::model::{PodTemplate, ResourceList, Taint, TaintEffect, Toleration};
+use crate::model::usage::UsageResource;
+use crate::model::{PodTemplate, Quantity, ResourceList, Taint, TaintEffect, Toleration};
 use crate::time::SimTime;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -143,6 +144,35 @@ pub struct PdbDef {
     pub rule: BudgetRule,
     /// `spec.unhealthyPodEvictionPolicy`.
     pub unhealthy_pod_eviction_policy: UnhealthyPodEvictionPolicy,
+}
+
+/// A node pressure condition the kubelet reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PressureCondition {
+    /// `MemoryPressure`.
+    Memory,
+    /// `DiskPressure`.
+    Disk,
+    /// `PIDPressure`.
+    Pid,
+}
+
+impl PressureCondition {
+    /// The condition type as Kubernetes writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PressureCondition::Memory => "MemoryPressure",
+            PressureCondition::Disk => "DiskPressure",
+            PressureCondition::Pid => "PIDPressure",
+        }
+    }
+
+    /// Parses [`PressureCondition::as_str`] names.
+    pub fn parse(s: &str) -> Option<PressureCondition> {
+        [PressureCondition::Memory, PressureCondition::Disk, PressureCondition::Pid]
+            .into_iter()
+            .find(|c| c.as_str() == s)
+    }
 }
 
 /// How a node is drained and taken down for maintenance.
@@ -376,6 +406,39 @@ pub enum TimelineAction {
         /// Node name.
         node: String,
     },
+    /// The pods of `workload` on the node use `amount` more of `resource` until the matching
+    /// [`TimelineAction::UsageSpikeEnd`] (a usage-driven pressure episode).
+    UsageSpike {
+        /// Node name.
+        node: String,
+        /// Workload whose pods on that node spike.
+        workload: String,
+        /// The resource.
+        resource: UsageResource,
+        /// Extra use per pod.
+        amount: Quantity,
+    },
+    /// Ends a spike started by [`TimelineAction::UsageSpike`] with the same fields.
+    UsageSpikeEnd {
+        /// Node name.
+        node: String,
+        /// Workload.
+        workload: String,
+        /// The resource.
+        resource: UsageResource,
+        /// The extra use being removed.
+        amount: Quantity,
+    },
+    /// Sets a pressure condition directly ("injected"): the node lifecycle controller taints
+    /// the node accordingly, but the kubelet evicts nothing because of it.
+    InjectCondition {
+        /// Node name.
+        node: String,
+        /// The condition.
+        condition: PressureCondition,
+        /// `true` sets it, `false` clears it.
+        status: bool,
+    },
     /// A drainer empties the node, then the node goes down for maintenance (unless the drain
     /// was refused or gave up) and comes back.
     Drain {
@@ -399,7 +462,10 @@ impl TimelineAction {
             | TimelineAction::KubeletNotReady { node }
             | TimelineAction::KubeletReady { node }
             | TimelineAction::RemoveNode { node }
-            | TimelineAction::Drain { node, .. } => node,
+            | TimelineAction::Drain { node, .. }
+            | TimelineAction::UsageSpike { node, .. }
+            | TimelineAction::UsageSpikeEnd { node, .. }
+            | TimelineAction::InjectCondition { node, .. } => node,
             TimelineAction::AddNode(def) => &def.name,
         }
     }

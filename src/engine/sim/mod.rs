@@ -23,11 +23,15 @@ use crate::measures::{
 use crate::model::keys::{NOT_READY, UNREACHABLE};
 use crate::model::pod::{OwnerReference, WORKLOAD_LABEL};
 use crate::model::taint;
+use crate::model::usage::UsageResource;
 use crate::model::{TaintEffect, Toleration};
-use crate::scenario::{NodeTarget, Policy, Scenario, TimelineAction, Workload, WorkloadKind};
+use crate::scenario::{
+    NodeTarget, Policy, PressureCondition, Scenario, TimelineAction, Workload, WorkloadKind,
+};
 use crate::time::SimTime;
 
 mod drains;
+mod kubelet;
 
 use drains::DrainRt;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -161,6 +165,10 @@ pub struct Simulation<'a> {
     drains: Vec<DrainRt>,
     draining: BTreeMap<NodeId, usize>,
     pdb_disrupted: Vec<BTreeMap<PodId, SimTime>>,
+    /// Extra use per pod of a workload on a node, from usage spikes.
+    spikes: BTreeMap<(NodeId, WorkloadId, UsageResource), i64>,
+    /// Pressure conditions set by the timeline rather than by the kubelet's signals.
+    injected: BTreeMap<(NodeId, PressureCondition), bool>,
     events: u64,
 }
 
@@ -228,6 +236,8 @@ impl<'a> Simulation<'a> {
             drains: Vec::new(),
             draining: BTreeMap::new(),
             pdb_disrupted: vec![BTreeMap::new(); scenario.pdbs.len()],
+            spikes: BTreeMap::new(),
+            injected: BTreeMap::new(),
             events: 0,
         }
     }
@@ -432,6 +442,15 @@ impl<'a> Simulation<'a> {
                 self.queue_cycle();
             }
             TimelineAction::Drain { drain, .. } => self.start_drain(n, &drain),
+            TimelineAction::InjectCondition { condition, status, .. } => {
+                self.inject_condition(n, condition, status)
+            }
+            TimelineAction::UsageSpike { workload, resource, amount, .. } => {
+                self.usage_spike(n, &workload, resource, amount, true)
+            }
+            TimelineAction::UsageSpikeEnd { workload, resource, amount, .. } => {
+                self.usage_spike(n, &workload, resource, amount, false)
+            }
             TimelineAction::AddNode(_) => unreachable!("handled above"),
         }
     }

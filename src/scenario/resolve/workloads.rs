@@ -242,6 +242,7 @@ impl Resolver<'_> {
             annotations: w.annotations.clone(),
             volumes,
             one_per_node: w.one_per_node,
+            usage: Default::default(),
         })
     }
 

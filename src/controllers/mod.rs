@@ -8,6 +8,7 @@ pub mod admission;
 pub mod daemonset;
 pub mod disruption;
 pub mod drain;
+pub mod kubelet;
 pub mod node_lifecycle;
 pub mod replicaset;
 pub mod scheduler;

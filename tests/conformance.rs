@@ -70,6 +70,10 @@ fn every_case_of_every_evaluated_check_passes() {
         "skipDeletedFilter",
         "pdbStatus",
         "evictionRequest",
+        "kubeletAdmit",
+        "kubeletCriticalPod",
+        "kubeletEvictionOrder",
+        "kubeletEvictionDefaults",
     ] {
         assert!(per_check.get(name).is_some_and(|t| t.passed > 0), "no passing case for {name}");
     }

@@ -46,7 +46,7 @@ macro_rules! areas {
     };
 }
 
-areas!(matching, scheduling, controllers, drains);
+areas!(matching, scheduling, controllers, drains, kubelet);
 
 // ---------------------------------------------------------------------------------------------
 // Registry

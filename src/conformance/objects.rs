@@ -60,6 +60,10 @@ pub struct PodSpec {
     pub host_network: bool,
     /// `spec.priority`.
     pub priority: Option<i32>,
+    /// `spec.initContainers`.
+    pub init_containers: Vec<Container>,
+    /// `spec.resources`: pod-level requests and limits.
+    pub resources: Option<ResourceRequirements>,
 }
 
 /// A pod (or a pod template: `{spec}`).
@@ -70,6 +74,16 @@ pub struct Pod {
     pub metadata: ObjectMeta,
     /// `spec`.
     pub spec: PodSpec,
+    /// `status`.
+    pub status: PodStatus,
+}
+
+/// `status` of a pod.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PodStatus {
+    /// `status.qosClass` (`""` when not reported).
+    pub qos_class: String,
 }
 
 impl Pod {

@@ -138,6 +138,18 @@ pub fn qos_class(requests: &ResourceList, limits: &ResourceList) -> QosClass {
     qos_class_of_containers([(requests, limits)])
 }
 
+/// A container's requests after API defaulting: every resource with a limit but no request
+/// gets a request equal to its limit (`SetDefaults_Pod`). Use it on requests and limits as a
+/// chart writes them before [`qos_class`], so that a pod with limits only is Guaranteed as a
+/// cluster would report it.
+pub fn requests_defaulted_from_limits(requests: &ResourceList, limits: &ResourceList) -> ResourceList {
+    let mut out = requests.clone();
+    for (name, amount) in limits.iter() {
+        out.0.entry(name.clone()).or_insert(*amount);
+    }
+    out
+}
+
 /// What the eviction manager's admission check reads of a pod.
 #[derive(Clone, Copy, Debug)]
 pub struct AdmitPodView<'a> {
@@ -240,6 +252,20 @@ mod tests {
         let memory_only = ResourceList::from([("memory", "1Gi")]);
         assert_eq!(qos_class(&memory_only, &memory_only), QosClass::Burstable);
         assert_eq!(qos_class(&ResourceList::default(), &both), QosClass::Burstable);
+    }
+
+    #[test]
+    fn limits_without_requests_are_guaranteed_once_defaulted() {
+        let limits = ResourceList::from([("cpu", "1"), ("memory", "1Gi")]);
+        let written = ResourceList::default();
+        assert_eq!(qos_class(&written, &limits), QosClass::Burstable);
+        let defaulted = requests_defaulted_from_limits(&written, &limits);
+        assert_eq!(qos_class(&defaulted, &limits), QosClass::Guaranteed);
+        let half = ResourceList::from([("cpu", "500m")]);
+        assert_eq!(
+            requests_defaulted_from_limits(&half, &limits).get("cpu"),
+            Quantity::parse("500m").unwrap()
+        );
     }
 
     #[test]

@@ -18,14 +18,15 @@
 //!    [`is_critical`], and [`eviction_grace_period_seconds`]; the evicted pod ends `Failed`
 //!    with reason [`REJECTION_REASON`]. The next pass follows [`next_pass_after_eviction`];
 //!    after a pass without eviction, [`next_pass_without_eviction`] (10 s).
-//! 4. For a pod arriving on the node: [`admit`] with the current conditions
+//! 4. For a pod arriving on the node: [`admit()`] with the current conditions
 //!    ([`PressureConditions::current_list`]); a rejected pod turns `Failed`.
 //! 5. For what follows a failed or killed pod: [`daemon_failed_pod`] (the DaemonSet
 //!    controller's back-off before recreating) and [`container_restart`] (CrashLoopBackOff).
 //!
 //! The simulator treats a pod as one container: its requests and limits are the pod's totals
-//! ([`qos_class`]); [`qos_class_of_containers`] handles several containers for the
-//! conformance vectors.
+//! ([`qos_class`], after [`requests_defaulted_from_limits`] for requests and limits as a chart
+//! writes them); [`qos_class_of_containers`] handles several containers for the conformance
+//! vectors.
 
 pub mod admit;
 pub mod backoff;
@@ -36,6 +37,7 @@ pub mod signals;
 pub use admit::{
     API_SOURCE, AdmitPodView, CONFIG_SOURCE_ANNOTATION, QosClass, REJECTION_REASON, SYSTEM_CRITICAL_PRIORITY,
     admit, is_critical, is_mirror_pod, is_static_pod, qos_class, qos_class_of_containers, rejection_message,
+    requests_defaulted_from_limits,
 };
 pub use backoff::{
     Backoff, CONTAINER_RESTART_BACKOFF_INITIAL, CONTAINER_RESTART_BACKOFF_MAX,

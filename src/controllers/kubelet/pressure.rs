@@ -121,7 +121,7 @@ impl PressureConditions {
     }
 
     /// The conditions `True` after the last pass, as a list in condition order (the form
-    /// [`admit`](super::admit) takes).
+    /// [`admit`](super::admit()) takes).
     pub fn current_list(&self) -> Vec<Condition> {
         self.current.iter().copied().collect()
     }

@@ -613,12 +613,12 @@ fn guide(out: &mut String, with_drains: bool) {
              completed with pods left behind; the longest blocked drain is the longest of those. \
              *Eviction attempts* count the Eviction API requests the drainer sent, *PDB refusals* \
              those answered 429 because a PodDisruptionBudget allowed no disruption. *Came back* \
-             counts pods (DaemonSet pods aside) bound to the node after the drain started; *left \
-             behind* the pods (DaemonSet and terminating pods aside) still on the node when the \
-             drain ended, noting when the agent under test was one of them; *killed* the pods of any \
-             kind still on the node, and not being deleted, when it went down for maintenance (0 \
-             when the drain kept the node); it is ranked for Deployment agents only, for the reason \
-             stranded pod-time is.\n",
+             counts pods (DaemonSet and static pods aside) bound to the node after the drain \
+             started; *left behind* the pods (DaemonSet, static and terminating pods aside) still on \
+             the node when the drain ended, noting when the agent under test was one of them; \
+             *killed* the pods of any kind still on the node, and not being deleted, when it went \
+             down for maintenance (0 when the drain kept the node); it is ranked for Deployment \
+             agents only, for the reason stranded pod-time is.\n",
         );
     }
 }

@@ -4,7 +4,7 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-const REPORTS: [&str; 3] = ["report.md", "summary.json", "timeseries.csv"];
+const REPORTS: [&str; 4] = ["report.md", "summary.json", "timeseries.csv", "drains.csv"];
 
 fn taintsim(cwd: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_taintsim"))
@@ -47,6 +47,16 @@ fn default_scenario_reports_are_byte_identical_between_runs() {
     assert!(csv.starts_with(
         "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,nodes_agentless,agent_running,agent_pending,agent_stranded\n"
     ));
+    // The default scenario drains nodes: every run lists its drains, and so does drains.csv.
+    let runs: Vec<&serde_json::Value> =
+        json["agents"].as_array().unwrap().iter().flat_map(|a| a["runs"].as_array().unwrap()).collect();
+    let drains: usize = runs.iter().map(|r| r["drains"].as_array().unwrap().len()).sum();
+    assert!(drains > 0, "the default scenario has drains");
+    for run in &runs {
+        assert_eq!(run["drain_totals"]["drains"], run["drains"].as_array().unwrap().len());
+    }
+    let drains_csv = fs::read_to_string(tmp.path().join("first/drains.csv")).unwrap();
+    assert_eq!(drains_csv.lines().count(), drains + 1, "a header and one row per drain");
 }
 
 #[test]

@@ -208,6 +208,7 @@ mod tests {
             agent_log: Vec::new(),
             start_issues: issues,
             drains: Vec::new(),
+            contention: Default::default(),
             events: 0,
         }
     }

@@ -139,6 +139,16 @@ pub struct Pod {
     pub running: bool,
     /// Bumped whenever a pending start becomes invalid.
     pub start_epoch: u32,
+
+    /// Truth: current use per [`crate::model::usage::UsageResource`] (memory, cpu,
+    /// ephemeral storage, pids), in thousandths of the unit, before spikes.
+    pub usage: [i64; 4],
+    /// When the random walks last moved.
+    pub usage_stepped: SimTime,
+    /// Container restarts after OOM kills.
+    pub restarts: u32,
+    /// The kubelet's restart back-off of the pod's container.
+    pub restart_backoff: crate::controllers::kubelet::Backoff,
 }
 
 impl From<Phase> for PodPhase {

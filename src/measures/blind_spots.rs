@@ -20,6 +20,7 @@
 //!   **no replica**: desired > 0 and none running. Measured in seconds.
 
 use super::intervals::{IntervalStats, IntervalTracker};
+use crate::controllers::node_lifecycle::{ConditionStatus, NodeConditions};
 use crate::engine::world::{Node, NodeId, Pod, PodId, WorkloadId};
 use crate::model::Affinity;
 use crate::model::selector::node_matches;
@@ -83,6 +84,8 @@ pub struct BlindSpotTracker {
     stranded: IntervalTracker<PodId>,
     under: IntervalTracker<()>,
     none: IntervalTracker<()>,
+    /// Agent pods on nodes under MemoryPressure, DiskPressure, PIDPressure.
+    pressure: [IntervalTracker<PodId>; 3],
     last: Sample,
 }
 
@@ -100,6 +103,7 @@ impl BlindSpotTracker {
             stranded: IntervalTracker::default(),
             under: IntervalTracker::default(),
             none: IntervalTracker::default(),
+            pressure: Default::default(),
             last: Sample::default(),
         }
     }
@@ -164,6 +168,13 @@ impl BlindSpotTracker {
             let stranded =
                 !pod.gone && pod.deletion.is_none() && pod.node.is_some_and(|n| !nodes[n].usable());
             self.stranded.set(&p, stranded, now);
+            let conditions = pod.node.filter(|_| !pod.gone).map(|n| nodes[n].conditions);
+            let pressured = |status: fn(&NodeConditions) -> ConditionStatus| {
+                conditions.as_ref().is_some_and(|c| status(c) == ConditionStatus::True)
+            };
+            self.pressure[0].set(&p, pressured(|c| c.memory_pressure), now);
+            self.pressure[1].set(&p, pressured(|c| c.disk_pressure), now);
+            self.pressure[2].set(&p, pressured(|c| c.pid_pressure), now);
             sample.agent_running += u32::from(pod.running);
             sample.agent_pending += u32::from(!pod.gone && pod.node.is_none());
             sample.agent_stranded += u32::from(stranded);
@@ -181,14 +192,18 @@ impl BlindSpotTracker {
         Sample { at, ..self.last }
     }
 
-    /// Closes the run at `end`.
-    pub fn finish(self, end: SimTime) -> BlindSpots {
-        BlindSpots {
+    /// Closes the run at `end`: the blind spots, and the agent pod-time under memory, disk and
+    /// PID pressure.
+    pub fn finish(self, end: SimTime) -> (BlindSpots, [IntervalStats; 3]) {
+        let [m, d, p] = self.pressure;
+        let pressure = [m.finish(end), d.finish(end), p.finish(end)];
+        let spots = BlindSpots {
             uncovered_nodes: self.daemon_set.then(|| self.uncovered.finish(end)),
             agentless_nodes: self.daemon_set.then(|| self.agentless.finish(end)),
             stranded_agents: self.stranded.finish(end),
             under_replicated: (!self.daemon_set).then(|| self.under.finish(end)),
             no_replica: (!self.daemon_set).then(|| self.none.finish(end)),
-        }
+        };
+        (spots, pressure)
     }
 }

@@ -7,6 +7,6 @@ pub mod results;
 pub use blind_spots::{BlindSpotTracker, BlindSpots, Sample};
 pub use intervals::{IntervalStats, IntervalTracker};
 pub use results::{
-    AgentComparison, AgentCounters, AgentEvent, AgentEventKind, Comparison, DeletionCause, DrainOutcome,
-    DrainResult, DrainTotals, RunOutput, SAMPLE_INTERVAL, StartIssue,
+    AgentComparison, AgentCounters, AgentEvent, AgentEventKind, Comparison, Contention, DeletionCause,
+    DrainOutcome, DrainResult, DrainTotals, RunOutput, SAMPLE_INTERVAL, StartIssue,
 };

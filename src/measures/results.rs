@@ -1,6 +1,7 @@
 //! What a comparison produced: per run and per agent results, the input of every report.
 
 use super::blind_spots::{BlindSpots, Sample};
+use super::intervals::IntervalStats;
 use crate::model::Toleration;
 use crate::time::SimTime;
 use serde::Serialize;
@@ -47,6 +48,8 @@ pub struct RunOutput {
     pub start_issues: Vec<StartIssue>,
     /// One entry per drain of the timeline, in the order they started.
     pub drains: Vec<DrainResult>,
+    /// Resource contention between the agent and the node's workloads.
+    pub contention: Contention,
     /// Events processed.
     pub events: u64,
 }
@@ -62,13 +65,36 @@ pub struct StartIssue {
     pub reason: String,
 }
 
+/// Resource contention of one run (definitions in the README, "Measures").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Contention {
+    /// Agent pod-time on nodes whose MemoryPressure condition is True.
+    pub memory_pressure: IntervalStats,
+    /// Agent pod-time on nodes whose DiskPressure condition is True.
+    pub disk_pressure: IntervalStats,
+    /// Agent pod-time on nodes whose PIDPressure condition is True.
+    pub pid_pressure: IntervalStats,
+    /// Business pods the kubelet evicted from a node where an agent pod was running.
+    pub business_evictions_beside_agent: u32,
+    /// Of those, evictions that would not have happened without the agents' use: the
+    /// pressured signal plus the agent pods' use of it is on the safe side of the threshold.
+    pub business_evictions_caused_by_agent: u32,
+    /// Agent pods the kubelet evicted.
+    pub agent_evictions: u32,
+    /// Agent pods the kubelet refused to admit on a node under pressure.
+    pub agent_admission_rejections: u32,
+    /// Agent containers killed for exceeding their memory limit.
+    pub agent_oom_kills: u32,
+}
+
 /// How a drain ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum DrainOutcome {
     /// Every pod the drainer waits for is gone.
     Completed,
-    /// The drainer's time limit ran out first (kubectl and Cluster API give up; Karpenter
-    /// force-deletes; cluster-autoscaler deletes the node).
+    /// The drainer's time limit ran out first (kubectl gives up and keeps the node; Cluster API
+    /// abandons the drain and lets the node go; Karpenter force-deletes; cluster-autoscaler
+    /// deletes the node).
     TimedOut,
     /// The drainer refused the node because of a pod (kubectl's filters, cluster-autoscaler's
     /// drainability rules); nothing was evicted.
@@ -228,6 +254,10 @@ pub enum DeletionCause {
     Eviction,
     /// A drainer deleted it directly, bypassing budgets (Karpenter at its grace period's end).
     ForceDeletion,
+    /// The kubelet evicted it for node pressure (the pod ends Failed).
+    KubeletEviction,
+    /// The kubelet refused to admit it on a node under pressure (the pod ends Failed).
+    KubeletAdmission,
 }
 
 /// Something that happened to one agent pod.
@@ -241,8 +271,10 @@ pub enum AgentEventKind {
     Started,
     /// Its containers stopped running (node down or NotReady, or deletion).
     Stopped,
-    /// It received a deletion timestamp.
+    /// It received a deletion timestamp (or, for the kubelet's causes, ended Failed).
     Deleted(DeletionCause),
+    /// Its container was killed for exceeding its memory limit; it restarts after a back-off.
+    OomKilled,
     /// The object is gone from the API.
     Gone,
 }

@@ -139,6 +139,7 @@ fn run(
         agent_log: Vec::new(),
         start_issues: Vec::new(),
         drains: Vec::new(),
+        contention: Default::default(),
         events: 1234,
     }
 }

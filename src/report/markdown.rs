@@ -435,6 +435,8 @@ fn cause_words(cause: DeletionCause) -> &'static str {
         DeletionCause::GarbageCollection => "node deleted, garbage collected",
         DeletionCause::Eviction => "evicted by a drain",
         DeletionCause::ForceDeletion => "force-deleted by a drain",
+        DeletionCause::KubeletEviction => "evicted by the kubelet (node pressure)",
+        DeletionCause::KubeletAdmission => "rejected by the kubelet (node pressure)",
     }
 }
 

@@ -18,7 +18,8 @@ use crate::controllers::replicaset;
 use crate::controllers::scheduler::{FilterStatus, NodeView, PodView, Scheduler, filter_resources_fit};
 use crate::controllers::taint_eviction::{Action, TaintEvictionController};
 use crate::measures::{
-    AgentCounters, AgentEvent, AgentEventKind, BlindSpotTracker, DeletionCause, RunOutput, Sample, StartIssue,
+    AgentCounters, AgentEvent, AgentEventKind, BlindSpotTracker, Contention, DeletionCause, RunOutput,
+    Sample, StartIssue,
 };
 use crate::model::keys::{NOT_READY, UNREACHABLE};
 use crate::model::pod::{OwnerReference, WORKLOAD_LABEL};
@@ -54,6 +55,8 @@ enum Ev {
     TaintEvictionDue { pod: PodId },
     OrphanGc { node: NodeId },
     DrainStep { drain: usize },
+    KubeletPass { node: NodeId },
+    DaemonSetSync { node: NodeId },
     MaintenanceOver { drain: usize },
 }
 
@@ -169,6 +172,13 @@ pub struct Simulation<'a> {
     spikes: BTreeMap<(NodeId, WorkloadId, UsageResource), i64>,
     /// Pressure conditions set by the timeline rather than by the kubelet's signals.
     injected: BTreeMap<(NodeId, PressureCondition), bool>,
+    /// Per node: the kubelet's eviction manager.
+    kubelets: Vec<kubelet::KubeletRt>,
+    /// Randomness of usage walks (its own stream, so usage does not shift placement).
+    usage_rng: SimRng,
+    /// Per DaemonSet and node: the back-off before a failed daemon pod is replaced.
+    ds_backoff: BTreeMap<(WorkloadId, NodeId), crate::controllers::kubelet::Backoff>,
+    contention: Contention,
     events: u64,
 }
 
@@ -238,6 +248,10 @@ impl<'a> Simulation<'a> {
             pdb_disrupted: vec![BTreeMap::new(); scenario.pdbs.len()],
             spikes: BTreeMap::new(),
             injected: BTreeMap::new(),
+            kubelets: Vec::new(),
+            usage_rng: seeded(derive_seed(scenario.seed, "usage")),
+            ds_backoff: BTreeMap::new(),
+            contention: Contention::default(),
             events: 0,
         }
     }
@@ -271,18 +285,21 @@ impl<'a> Simulation<'a> {
             next_sample = next_sample + SAMPLE_INTERVAL;
         }
         let start_issues = self.start_issues();
+        let (blind_spots, [memory_pressure, disk_pressure, pid_pressure]) = self.tracker.finish(self.horizon);
+        let contention = Contention { memory_pressure, disk_pressure, pid_pressure, ..self.contention };
         let agent = &self.workloads[self.agent];
         RunOutput {
             agent: agent.def.name.clone(),
             agent_kind: agent.def.kind.label(),
             policy: policy_name.to_string(),
             effective_tolerations: agent.effective.clone(),
-            blind_spots: self.tracker.finish(self.horizon),
+            blind_spots,
             counters: self.counters,
             samples: self.samples,
             agent_log: self.agent_log,
             start_issues,
             drains: self.drains.into_iter().map(|d| d.into_result(self.horizon)).collect(),
+            contention,
             events: self.events,
         }
     }
@@ -319,6 +336,9 @@ impl<'a> Simulation<'a> {
         self.settling = false;
         self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
         self.queue.push(SimTime::ZERO, Ev::MonitorPass);
+        for n in 0..self.nodes.len() {
+            self.start_kubelet(n);
+        }
     }
 
     /// Groups the problems met while settling by workload and reason, in workload order.
@@ -367,6 +387,8 @@ impl<'a> Simulation<'a> {
             }
             Ev::OrphanGc { node } => self.orphan_gc(node),
             Ev::DrainStep { drain } => self.drain_step(drain),
+            Ev::KubeletPass { node } => self.kubelet_pass(node),
+            Ev::DaemonSetSync { node } => self.daemonset_sync_node(node),
             Ev::MaintenanceOver { drain } => self.maintenance_over(drain),
         }
     }
@@ -379,6 +401,7 @@ impl<'a> Simulation<'a> {
             let id = self.nodes.len();
             self.node_index.insert(def.name.clone(), id);
             self.nodes.push(Node::new(def.clone(), self.now));
+            self.start_kubelet(id);
             self.truth_changed = true;
             self.node_api_changed(id);
             return;
@@ -728,8 +751,13 @@ impl<'a> Simulation<'a> {
             unschedulable: false,
             running: false,
             start_epoch: 0,
+            usage: [0; 4],
+            usage_stepped: self.now,
+            restarts: 0,
+            restart_backoff: crate::controllers::kubelet::Backoff::container_restart(),
         });
         wl.pods.push(id);
+        self.pods[id].usage = self.initial_usage(id);
         self.tracker.pod_created(id, w);
         if w == self.agent {
             self.counters.pods_created += 1;
@@ -839,6 +867,9 @@ impl<'a> Simulation<'a> {
         self.truth_changed = true;
         self.log(p, AgentEventKind::Bound);
         self.note_arrival(p, n);
+        if self.nodes[n].up && !self.settling && !self.kubelet_admits(p, n) {
+            return;
+        }
         if self.nodes[n].usable() {
             if self.settling {
                 self.pods[p].running = true;
@@ -1028,7 +1059,10 @@ impl<'a> Simulation<'a> {
             let states: Vec<DaemonPodState> = pods
                 .iter()
                 .map(|&p| {
-                    DaemonPodState::classify(self.pods[p].deletion.is_some(), self.pods[p].phase.into())
+                    // A pod the kubelet failed is on its way out: the kubelet path removes it once
+                    // the controller's back-off allows, so here it only blocks a replacement.
+                    let leaving = self.pods[p].deletion.is_some() || self.pods[p].phase == Phase::Failed;
+                    DaemonPodState::classify(leaving, self.pods[p].phase.into())
                 })
                 .collect();
             let plan = daemonset::node_sync(decision, &states);
@@ -1037,6 +1071,9 @@ impl<'a> Simulation<'a> {
                     self.counters.daemonset_deletions += 1;
                 }
                 self.delete_pod(pods[i], DeletionCause::DaemonSet);
+            }
+            if plan.creates > 0 && self.daemonset_backing_off(w, n) {
+                continue;
             }
             for _ in 0..plan.creates {
                 self.create_pod(w, Some(n));

@@ -9,6 +9,7 @@ use taintsim::controllers::disruption::{
 };
 use taintsim::controllers::drain::Drainer;
 use taintsim::model::pod::{VolumeSource, WORKLOAD_LABEL};
+use taintsim::model::usage::{PodUsage, UsageModel, UsageResource};
 use taintsim::model::{Operator, Quantity, TaintEffect, Toleration};
 use taintsim::scenario::{
     DEFAULT_SCENARIO_SOURCE, DrainSpec, KubeVersion, POOL_LABEL, ScenarioError, TimelineAction, WorkloadKind,
@@ -1259,4 +1260,148 @@ fn drains_replay_with_the_other_node_events() {
     assert!(load_str(&src, "t").is_ok());
     let src = timeline(r#"(at: "1h", node_of: "agent", event: Drain, drainer: "kubectl", down_for: "15m")"#);
     expect(&src, 14, "\"agent\"", r#"timeline[0].node_of: "agent" is a DaemonSet"#);
+}
+
+// -------------------------------------------------------------------------------------------
+// Usage models, usage spikes and injected pressure conditions
+
+fn quantity(text: &str) -> Quantity {
+    Quantity::parse(text).unwrap()
+}
+
+#[test]
+fn usage_models_resolve_on_workloads_and_agents() {
+    let src = web_with(
+        r#"usage: (memory: (start: "400Mi", min: "200Mi", max: "1500Mi", step: "50Mi", every: "1m"), cpu: "200m", ephemeral_storage: "1Gi", pids: 120)"#,
+    );
+    let src = src.replace(
+        r#"(name: "cluster-agent", kind: Deployment)"#,
+        r#"(name: "cluster-agent", kind: Deployment, usage: (pids: (start: "10", min: 5, max: 1e3, step: 3, every: "30s")))"#,
+    );
+    let s = load_str(&src, "t").unwrap();
+    assert_eq!(
+        s.workloads[0].template.usage,
+        PodUsage {
+            memory: Some(UsageModel::RandomWalk {
+                start: quantity("400Mi"),
+                min: quantity("200Mi"),
+                max: quantity("1500Mi"),
+                step: quantity("50Mi"),
+                every: Duration::from_secs(60),
+            }),
+            cpu: Some(UsageModel::Constant(quantity("200m"))),
+            ephemeral_storage: Some(UsageModel::Constant(quantity("1Gi"))),
+            pids: Some(UsageModel::Constant(Quantity::from_units(120))),
+        }
+    );
+    assert_eq!(
+        s.agents[1].template.usage.model(UsageResource::Pids),
+        Some(&UsageModel::RandomWalk {
+            start: Quantity::from_units(10),
+            min: Quantity::from_units(5),
+            max: Quantity::from_units(1000),
+            step: Quantity::from_units(3),
+            every: Duration::from_secs(30),
+        })
+    );
+    // Left out, or written empty: no model, so each resource uses its request.
+    assert_eq!(s.agents[0].template.usage, PodUsage::default());
+    let empty = load_str(&web_with("usage: ()"), "t").unwrap();
+    assert_eq!(empty.workloads[0].template.usage, PodUsage::default());
+    // `Some(...)` is accepted as everywhere else.
+    let some = load_str(&web_with(r#"usage: Some((memory: Some("1Gi")))"#), "t").unwrap();
+    assert_eq!(some.workloads[0].template.usage.memory, Some(UsageModel::Constant(quantity("1Gi"))));
+}
+
+#[test]
+fn usage_mistakes_point_at_the_value() {
+    // Shape: unknown fields, missing and repeated walk fields, wrong types.
+    let src = web_with(r#"usage: (memroy: "1Gi")"#);
+    expect(&src, 12, "memroy", "workloads[0].usage.memroy: Unexpected field named `memroy` in `Usage`");
+    let src = web_with(r#"usage: ("ephemeral-storage": "1Gi")"#);
+    expect(&src, 12, "\"ephemeral-storage\"", "workloads[0].usage.ephemeral-storage: Expected identifier");
+    let src = web_with(r#"usage: (memory: (start: "1Gi", mn: "0", max: "2Gi", step: "1Mi", every: "1m"))"#);
+    expect(
+        &src,
+        12,
+        "mn:",
+        "workloads[0].usage.memory.mn: Unexpected field named `mn` in `RandomWalk`, expected one of `start`, `min`, `max`, `step`, `every`",
+    );
+    let src = web_with(r#"usage: (memory: (start: "1Gi", max: "2Gi", step: "1Mi", every: "1m"))"#);
+    expect(&src, 12, "))", "workloads[0].usage.memory.min: missing field `min`");
+    let src = web_with(
+        r#"usage: (memory: (start: "1Gi", min: "0", max: "2Gi", min: "1", step: "1Mi", every: "1m"))"#,
+    );
+    expect(
+        &src,
+        12,
+        "min: \"1\"",
+        "workloads[0].usage.memory.min: Unexpected duplicate field named `min` in `RandomWalk`",
+    );
+    let src = web_with("usage: (memory: true)");
+    expect(
+        &src,
+        12,
+        "true",
+        r#"workloads[0].usage.memory: Expected a quantity such as "700Mi" or 120, or a random walk"#,
+    );
+    let src = web_with(r#"usage: (cpu: (start: "1", min: "0", max: "2", step: "1", every: 60))"#);
+    expect(&src, 12, "60", "workloads[0].usage.cpu.every: Expected string (write text in double quotes)");
+
+    // Values.
+    let src = web_with(r#"usage: (memory: "700 MB")"#);
+    expect(
+        &src,
+        12,
+        "\"700 MB\"",
+        r#"workloads[0].usage.memory: invalid quantity "700 MB": unknown suffix " MB""#,
+    );
+    let src = web_with(r#"usage: (cpu: "-200m")"#);
+    expect(&src, 12, "\"-200m\"", r#"workloads[0].usage.cpu: "-200m" is negative"#);
+    let src = web_with("usage: (pids: 1.5)");
+    expect(&src, 12, "1.5", r#"workloads[0].usage.pids: "1.5" is not a whole number (pids count processes)"#);
+    let src = web_with(r#"usage: (pids: (start: 10, min: 0, max: 100, step: "500m", every: "1m"))"#);
+    expect(
+        &src,
+        12,
+        "\"500m\"",
+        r#"workloads[0].usage.pids.step: "500m" is not a whole number (pids count processes)"#,
+    );
+    let walk = |fields: &str| web_with(&format!("usage: (ephemeral_storage: ({fields}))"));
+    let src = walk(r#"start: "1Gi", min: "0", max: "2Gi", step: "-1Mi", every: "1m""#);
+    expect(&src, 12, "\"-1Mi\"", r#"workloads[0].usage.ephemeral_storage.step: "-1Mi" is negative"#);
+    let src = walk(r#"start: "1Gi", min: "2Gi", max: "1Gi", step: "1Mi", every: "1m""#);
+    expect(
+        &src,
+        12,
+        "\"1Gi\", step",
+        "workloads[0].usage.ephemeral_storage.max: max 1Gi is less than min 2Gi",
+    );
+    let src = walk(r#"start: "3Gi", min: "1Gi", max: "2Gi", step: "1Mi", every: "1m""#);
+    expect(
+        &src,
+        12,
+        "\"3Gi\"",
+        "workloads[0].usage.ephemeral_storage.start: start 3Gi is outside min 1Gi to max 2Gi",
+    );
+    let src = walk(r#"start: "512Mi", min: "1Gi", max: "2Gi", step: "1Mi", every: "1m""#);
+    expect(
+        &src,
+        12,
+        "\"512Mi\"",
+        "workloads[0].usage.ephemeral_storage.start: start 512Mi is outside min 1Gi to max 2Gi",
+    );
+    let src = walk(r#"start: "1Gi", min: "1Gi", max: "2Gi", step: "1Mi", every: "0s""#);
+    expect(&src, 12, "\"0s\"", "workloads[0].usage.ephemeral_storage.every: must be longer than zero");
+    let src = walk(r#"start: "1Gi", min: "1Gi", max: "2Gi", step: "1Mi", every: "60""#);
+    expect(
+        &src,
+        12,
+        "\"60\"",
+        r#"workloads[0].usage.ephemeral_storage.every: bad duration "60": missing unit"#,
+    );
+
+    // Agents take the same field, with the same paths.
+    let src = with("kind: DaemonSet,", r#"kind: DaemonSet, usage: (memory: "-1"),"#);
+    expect(&src, 9, "\"-1\"", r#"agents[0].usage.memory: "-1" is negative"#);
 }

@@ -147,6 +147,112 @@ pub(crate) struct WorkloadFile {
     pub(crate) volumes: Vec<VolumeFile>,
     #[serde(default)]
     pub(crate) one_per_node: bool,
+    pub(crate) usage: Option<UsageFile>,
+}
+
+/// `usage`: what each pod really uses, per resource; a resource left out uses its request.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename = "Usage", deny_unknown_fields)]
+pub(crate) struct UsageFile {
+    pub(crate) memory: Option<UsageModelFile>,
+    pub(crate) cpu: Option<UsageModelFile>,
+    pub(crate) ephemeral_storage: Option<UsageModelFile>,
+    pub(crate) pids: Option<UsageModelFile>,
+}
+
+/// One resource's usage as written: a quantity (`"700Mi"`, `120`) for a constant amount, or a
+/// parenthesised random walk.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum UsageModelFile {
+    /// Always this amount.
+    Constant(QuantityText),
+    /// `(start: .., min: .., max: .., step: .., every: ..)`.
+    RandomWalk(RandomWalkFile),
+}
+
+/// A random walk's fields; every one is required.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct RandomWalkFile {
+    pub(crate) start: QuantityText,
+    pub(crate) min: QuantityText,
+    pub(crate) max: QuantityText,
+    pub(crate) step: QuantityText,
+    pub(crate) every: String,
+}
+
+impl RandomWalkFile {
+    const FIELDS: [&'static str; 5] = ["start", "min", "max", "step", "every"];
+
+    /// Reads the fields by hand rather than through a derived struct: a struct reached
+    /// through `deserialize_any` has no name of its own, and `ron` would name the enclosing
+    /// `Usage` in messages about an unknown or repeated field.
+    fn from_map<'de, A: de::MapAccess<'de>>(mut map: A) -> Result<RandomWalkFile, A::Error> {
+        let mut quantities: [Option<QuantityText>; 4] = Default::default();
+        let mut every: Option<String> = None;
+        while let Some(key) = map.next_key::<String>()? {
+            let Some(i) = Self::FIELDS.iter().position(|f| *f == key) else {
+                let expected: Vec<String> = Self::FIELDS.iter().map(|f| format!("`{f}`")).collect();
+                return Err(de::Error::custom(format!(
+                    "Unexpected field named `{key}` in `RandomWalk`, expected one of {}",
+                    expected.join(", ")
+                )));
+            };
+            let seen = match quantities.get(i) {
+                Some(slot) => slot.is_some(),
+                None => every.is_some(),
+            };
+            if seen {
+                return Err(de::Error::custom(format!(
+                    "Unexpected duplicate field named `{key}` in `RandomWalk`"
+                )));
+            }
+            match quantities.get_mut(i) {
+                Some(slot) => *slot = Some(map.next_value()?),
+                None => every = Some(map.next_value()?),
+            }
+        }
+        let [start, min, max, step] = quantities;
+        let need = |value: Option<QuantityText>, field: &'static str| {
+            value.ok_or_else(|| de::Error::missing_field(field))
+        };
+        Ok(RandomWalkFile {
+            start: need(start, "start")?,
+            min: need(min, "min")?,
+            max: need(max, "max")?,
+            step: need(step, "step")?,
+            every: every.ok_or_else(|| de::Error::missing_field("every"))?,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageModelFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<UsageModelFile, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UsageModelFile;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a quantity such as \"700Mi\" or 120, or a random walk (start: .., min: .., max: .., step: .., every: ..)",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<UsageModelFile, E> {
+                Ok(UsageModelFile::Constant(QuantityText(v.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<UsageModelFile, E> {
+                Ok(UsageModelFile::Constant(QuantityText(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<UsageModelFile, E> {
+                Ok(UsageModelFile::Constant(QuantityText(v.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<UsageModelFile, E> {
+                Ok(UsageModelFile::Constant(QuantityText(v.to_string())))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<UsageModelFile, A::Error> {
+                RandomWalkFile::from_map(map).map(UsageModelFile::RandomWalk)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A pod volume: a name and exactly one source, written with Kubernetes' source names.
@@ -406,6 +512,36 @@ mod tests {
         assert_eq!(read("\"50%\"").unwrap(), IntOrPercentText::Text("50%".into()));
         assert_eq!(read("18446744073709551615").unwrap(), IntOrPercentText::Int(i64::MAX));
         assert!(read("true").unwrap_err().to_string().contains("a count such as 1"));
+    }
+
+    #[test]
+    fn usage_models_read_from_a_quantity_or_a_walk() {
+        let options =
+            ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let read = |text: &str| options.from_str::<UsageModelFile>(text);
+        let constant = |text: &str| UsageModelFile::Constant(QuantityText(text.into()));
+        assert_eq!(read("\"700Mi\"").unwrap(), constant("700Mi"));
+        assert_eq!(read("120").unwrap(), constant("120"));
+        assert_eq!(read("-1").unwrap(), constant("-1"));
+        assert_eq!(read("0.5").unwrap(), constant("0.5"));
+        let walk = read(r#"(every: "1m", step: 5, max: "9", min: "1", start: "2")"#).unwrap();
+        assert_eq!(
+            walk,
+            UsageModelFile::RandomWalk(RandomWalkFile {
+                start: QuantityText("2".into()),
+                min: QuantityText("1".into()),
+                max: QuantityText("9".into()),
+                step: QuantityText("5".into()),
+                every: "1m".into(),
+            })
+        );
+        let unknown = read(r#"(start: "2", low: "1")"#).unwrap_err().code.to_string();
+        assert!(unknown.starts_with("Unexpected field named `low` in `RandomWalk`"), "{unknown}");
+        let twice = read(r#"(start: "2", start: "1")"#).unwrap_err().code.to_string();
+        assert_eq!(twice, "Unexpected duplicate field named `start` in `RandomWalk`");
+        let missing = read(r#"(start: "2", min: "1", max: "3", step: "1")"#).unwrap_err().code.to_string();
+        assert!(missing.contains("missing field named `every`"), "{missing}");
+        assert!(read("true").unwrap_err().code.to_string().contains("a quantity such as"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::time::Duration;
 mod nodes;
 mod pdbs;
 mod timeline;
+mod usage;
 mod workloads;
 
 /// Largest node group, replica count and bare-pod count accepted: far beyond the scale

@@ -217,6 +217,7 @@ impl Resolver<'_> {
         self.annotations(&path.field("annotations"), w);
         let volumes = self.volumes(&path.field("volumes"), &w.volumes);
         let affinity = w.affinity.as_ref().map(|a| self.affinity(&path.field("affinity"), a));
+        let usage = self.usage(&path.field("usage"), w.usage.as_ref());
         let tgp_path = path.field("termination_grace_period");
         let termination_grace_period = match &w.termination_grace_period {
             None => DEFAULT_TERMINATION_GRACE_PERIOD,
@@ -242,7 +243,7 @@ impl Resolver<'_> {
             annotations: w.annotations.clone(),
             volumes,
             one_per_node: w.one_per_node,
-            usage: Default::default(),
+            usage,
         })
     }
 

@@ -1,0 +1,120 @@
+//! Node pressure through whole runs: OOM kills and restart back-off (B16), kubelet eviction of an
+//! agent whose use exceeds its request (B16), and a DaemonSet agent evicted again and again under
+//! pressure, recreated with the controller's growing back-off (B15). Usage models are set on
+//! the loaded scenario directly.
+
+use std::time::Duration;
+use taintsim::engine::Simulation;
+use taintsim::measures::{AgentEventKind, DeletionCause, RunOutput};
+use taintsim::model::Quantity;
+use taintsim::model::usage::{UsageModel, UsageResource};
+use taintsim::scenario::{Scenario, TimelineAction, TimelineEvent, load_str};
+use taintsim::time::SimTime;
+
+fn q(text: &str) -> Quantity {
+    Quantity::parse(text).unwrap()
+}
+
+fn run(sc: &Scenario, policy: &str) -> RunOutput {
+    let p = sc.policies.iter().find(|p| p.name == policy).expect("policy exists");
+    Simulation::new(sc, 0, p).run(&p.name)
+}
+
+fn times(out: &RunOutput, what: impl Fn(&AgentEventKind) -> bool) -> Vec<f64> {
+    out.agent_log.iter().filter(|e| what(&e.what)).map(|e| e.at.as_secs_f64()).collect()
+}
+
+/// One 4 CPU / 8Gi node (allocatable 7Gi) with the ThreatMapper node agent (requests
+/// 150m/512Mi, limits 1500m/1536Mi) and a business Deployment.
+fn one_node(agent_priority: i32, business_priority: i32) -> Scenario {
+    load_str(
+        &format!(
+            r#"(
+        name: "pressure", horizon: "30m",
+        nodes: [(name: "w1", zone: "z1", capacity: {{"cpu": "4", "memory": "8Gi", "pods": "110"}},
+                 allocatable: {{"cpu": "4", "memory": "7Gi", "pods": "110"}})],
+        workloads: [(name: "api", kind: Deployment, replicas: 2, priority: {business_priority},
+                     requests: {{"cpu": "500m", "memory": "1Gi"}}, limits: {{"memory": "6Gi"}})],
+        agents: [(name: "deepfence-agent", kind: DaemonSet, priority: {agent_priority},
+                  requests: {{"cpu": "150m", "memory": "512Mi"}}, limits: {{"cpu": "1500m", "memory": "1536Mi"}})],
+        policies: [(name: "chart", tolerations: [(operator: "Exists", effect: "NoSchedule"), (operator: "Exists", effect: "NoExecute")])],
+    )"#
+        ),
+        "inline",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn b16_an_agent_over_its_memory_limit_is_oom_killed_and_restarts_with_growing_back_off() {
+    let mut sc = one_node(0, 0);
+    sc.agents[0].template.usage.memory = Some(UsageModel::Constant(q("1700Mi")));
+    let out = run(&sc, "chart");
+    let kills = times(&out, |w| *w == AgentEventKind::OomKilled);
+    assert!(kills.len() >= 5, "{kills:?}");
+    let gaps: Vec<f64> = kills.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.windows(2).all(|g| g[1] >= g[0]), "restart delays never shrink: {gaps:?}");
+    assert!(gaps.last().unwrap() > &100.0, "back-off grows towards 5 min: {gaps:?}");
+    assert_eq!(out.contention.agent_oom_kills as usize, kills.len());
+    // It is killed, not evicted: the node itself is not under pressure.
+    assert_eq!(out.contention.agent_evictions, 0);
+}
+
+#[test]
+fn b16_under_memory_pressure_the_kubelet_evicts_the_agent_using_three_times_its_request() {
+    let mut sc = one_node(0, 0);
+    sc.agents[0].template.usage.memory = Some(UsageModel::Constant(q("1500Mi")));
+    // The api pods spike to 3Gi each at 5 min: 1500Mi + 2 x 3Gi > 7Gi allocatable.
+    sc.timeline.push(TimelineEvent::named(
+        SimTime::from_secs(300),
+        TimelineAction::UsageSpike {
+            node: "w1".into(),
+            workload: "api".into(),
+            resource: UsageResource::Memory,
+            amount: q("2Gi"),
+        },
+    ));
+    let out = run(&sc, "chart");
+    // Both api pods and the agent exceed their requests; at equal priority the largest excess
+    // goes first: the api pods at 2Gi over, then the agent at 988Mi over. After the api pods
+    // are gone the node recovers, so the agent may be spared; the api pods are evicted beside it.
+    assert!(out.contention.business_evictions_beside_agent >= 1, "{:?}", out.contention);
+    assert!(out.contention.memory_pressure.total > Duration::ZERO, "agent time on a MemoryPressure node");
+}
+
+#[test]
+fn b15_a_low_priority_agent_under_pressure_is_evicted_and_recreated_with_back_off() {
+    // Business pods outrank the agent (priority 1000 vs 0), so under memory pressure the agent,
+    // using more than its request, goes first every time.
+    let mut sc = one_node(0, 1000);
+    sc.agents[0].template.usage.memory = Some(UsageModel::Constant(q("900Mi")));
+    sc.workloads[0].template.usage.memory = Some(UsageModel::Constant(q("3200Mi")));
+    let out = run(&sc, "chart");
+    let evictions = times(&out, |w| *w == AgentEventKind::Deleted(DeletionCause::KubeletEviction));
+    assert!(evictions.len() >= 3, "{evictions:?}");
+    assert_eq!(out.contention.agent_evictions as usize, evictions.len());
+    let gaps: Vec<f64> = evictions.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.windows(2).all(|g| g[1] >= g[0]), "DaemonSet back-off never shrinks: {gaps:?}");
+    // No business pod was evicted: the agent's own use is what the kubelet reclaims.
+    assert_eq!(out.contention.business_evictions_beside_agent, 0);
+    // The node agent is missing during each back-off: agent-less time accumulates.
+    assert!(out.blind_spots.agentless_nodes.unwrap().total > Duration::from_secs(60));
+}
+
+#[test]
+fn an_injected_condition_taints_the_node_but_evicts_nothing() {
+    let mut sc = one_node(0, 0);
+    sc.agents[0].template.usage.memory = Some(UsageModel::Constant(q("1500Mi")));
+    sc.timeline.push(TimelineEvent::named(
+        SimTime::from_secs(60),
+        TimelineAction::InjectCondition {
+            node: "w1".into(),
+            condition: taintsim::scenario::PressureCondition::Memory,
+            status: true,
+        },
+    ));
+    let out = run(&sc, "chart");
+    assert_eq!(out.contention.agent_evictions, 0);
+    assert_eq!(out.contention.memory_pressure.total, Duration::from_secs(30 * 60 - 60));
+}
+

@@ -12,8 +12,8 @@ use taintsim::model::pod::{VolumeSource, WORKLOAD_LABEL};
 use taintsim::model::usage::{PodUsage, UsageModel, UsageResource};
 use taintsim::model::{Operator, Quantity, TaintEffect, Toleration};
 use taintsim::scenario::{
-    DEFAULT_SCENARIO_SOURCE, DrainSpec, KubeVersion, POOL_LABEL, ScenarioError, TimelineAction, WorkloadKind,
-    check_str, default_scenario, load_file, load_str,
+    DEFAULT_SCENARIO_SOURCE, DrainSpec, KubeVersion, NodeTarget, POOL_LABEL, PressureCondition,
+    ScenarioError, TimelineAction, WorkloadKind, check_str, default_scenario, load_file, load_str,
 };
 use taintsim::time::SimTime;
 
@@ -593,7 +593,7 @@ fn timeline_times_stay_within_the_horizon() {
         &src,
         14,
         "\"2h\"",
-        "timeline[0].for_duration: for_duration is only for Silent, NotReady, AddTaint and Cordon",
+        "timeline[0].for_duration: for_duration is only for Silent, NotReady, AddTaint, Cordon, UsageSpike and InjectCondition",
     );
     let src = with("    timeline: [],", "    timeline: [(at: \"1h\", node: \"w1\", event: AddTaint)],");
     expect(&src, 14, "(at", "timeline[0].taint: AddTaint needs taint");
@@ -1228,7 +1228,7 @@ fn drain_fields_are_checked() {
         &src,
         14,
         "\"1h\")",
-        "timeline[0].for_duration: for_duration is only for Silent, NotReady, AddTaint and Cordon (a Drain brings the node back itself, after down_for)",
+        "timeline[0].for_duration: for_duration is only for Silent, NotReady, AddTaint, Cordon, UsageSpike and InjectCondition (a Drain brings the node back itself, after down_for)",
     );
     for field in [r#"drainer: "kubectl""#, r#"timeout: "1m""#, r#"down_for: "1m""#] {
         let src = timeline(&format!(r#"(at: "1h", node: "w1", event: Cordon, {field})"#));
@@ -1404,4 +1404,207 @@ fn usage_mistakes_point_at_the_value() {
     // Agents take the same field, with the same paths.
     let src = with("kind: DaemonSet,", r#"kind: DaemonSet, usage: (memory: "-1"),"#);
     expect(&src, 9, "\"-1\"", r#"agents[0].usage.memory: "-1" is negative"#);
+}
+
+#[test]
+fn usage_spikes_and_injected_conditions_resolve_and_expand() {
+    let src = timeline(
+        r#"(at: "9h", node: "w1", event: UsageSpike, workload: "web", resource: "memory", amount: "3Gi", for_duration: "30m"), (at: "10h", node: "w2", event: UsageSpike, workload: "agent", resource: "pids", amount: 500), (at: "2h", node: "w1", event: InjectCondition, condition: "MemoryPressure", status: true, for_duration: "20m"), (at: "3h", node: "w2", event: InjectCondition, condition: "PIDPressure"), (at: "4h", node: "w2", event: InjectCondition, condition: "DiskPressure", status: false)"#,
+    );
+    let s = load_str(&src, "t").unwrap();
+    let minutes = |m: u64| SimTime::from_secs(m * 60);
+    let spike = |node: &str, workload: &str, resource, amount: Quantity| TimelineAction::UsageSpike {
+        node: node.into(),
+        workload: workload.into(),
+        resource,
+        amount,
+    };
+    let inject = |node: &str, condition, status| TimelineAction::InjectCondition {
+        node: node.into(),
+        condition,
+        status,
+    };
+    let got: Vec<(SimTime, TimelineAction)> = s.timeline.iter().map(|e| (e.at, e.action.clone())).collect();
+    assert_eq!(
+        got,
+        [
+            (hours(2), inject("w1", PressureCondition::Memory, true)),
+            (minutes(140), inject("w1", PressureCondition::Memory, false)),
+            (hours(3), inject("w2", PressureCondition::Pid, true)),
+            (hours(4), inject("w2", PressureCondition::Disk, false)),
+            (hours(9), spike("w1", "web", UsageResource::Memory, quantity("3Gi"))),
+            (
+                minutes(570),
+                TimelineAction::UsageSpikeEnd {
+                    node: "w1".into(),
+                    workload: "web".into(),
+                    resource: UsageResource::Memory,
+                    amount: quantity("3Gi"),
+                }
+            ),
+            // Without for_duration the spike lasts to the horizon.
+            (hours(10), spike("w2", "agent", UsageResource::Pids, Quantity::from_units(500))),
+        ]
+    );
+    assert!(s.timeline.iter().all(|e| e.target == NodeTarget::Named));
+
+    // node_of: the end of the spell goes to the node the start went to.
+    let src = timeline(
+        r#"(at: "1h", node_of: "cluster-agent", event: UsageSpike, workload: "cluster-agent", resource: "ephemeral-storage", amount: "2Gi", for_duration: "1h"), (at: "5h", node_of: "web", event: InjectCondition, condition: "DiskPressure", for_duration: "10m")"#,
+    );
+    let s = load_str(&src, "t").unwrap();
+    let targets: Vec<(&str, NodeTarget)> = s
+        .timeline
+        .iter()
+        .map(|e| {
+            let what = match &e.action {
+                TimelineAction::UsageSpike { node, resource, .. } => {
+                    assert!(node.is_empty() && *resource == UsageResource::EphemeralStorage);
+                    "spike"
+                }
+                TimelineAction::UsageSpikeEnd { .. } => "spike end",
+                TimelineAction::InjectCondition { status: true, .. } => "set",
+                TimelineAction::InjectCondition { status: false, .. } => "clear",
+                other => panic!("unexpected {other:?}"),
+            };
+            (what, e.target.clone())
+        })
+        .collect();
+    let of = |w: &str, spell| NodeTarget::NodeOf { workload: w.into(), spell: Some(spell) };
+    let end = |w: &str, spell| NodeTarget::SpellEnd { workload: w.into(), spell };
+    assert_eq!(
+        targets,
+        [
+            ("spike", of("cluster-agent", 0)),
+            ("spike end", end("cluster-agent", 0)),
+            ("set", of("web", 1)),
+            ("clear", end("web", 1)),
+        ]
+    );
+}
+
+#[test]
+fn usage_spike_fields_are_checked() {
+    let spike = |rest: &str| timeline(&format!(r#"(at: "1h", node: "w1", event: UsageSpike, {rest})"#));
+    let src = spike(r#"resource: "memory", amount: "1Gi""#);
+    expect(&src, 14, "(at", "timeline[0].workload: UsageSpike needs workload");
+    let src = spike(r#"workload: "web", amount: "1Gi""#);
+    expect(&src, 14, "(at", "timeline[0].resource: UsageSpike needs resource");
+    let src = spike(r#"workload: "web", resource: "memory""#);
+    expect(&src, 14, "(at", "timeline[0].amount: UsageSpike needs amount");
+    let src = spike(r#"workload: "db", resource: "memory", amount: "1Gi""#);
+    expect(
+        &src,
+        14,
+        "\"db\"",
+        r#"timeline[0].workload: unknown workload "db" (known: web, agent, cluster-agent)"#,
+    );
+    let src = spike(r#"workload: "web", resource: "ephemeral_storage", amount: "1Gi""#);
+    expect(
+        &src,
+        14,
+        "\"ephemeral_storage\"",
+        r#"timeline[0].resource: unknown resource "ephemeral_storage" (memory, cpu, ephemeral-storage, pids)"#,
+    );
+    let src = spike(r#"workload: "web", resource: memory, amount: "1Gi""#);
+    expect(&src, 14, "memory", "timeline[0].resource: Expected string (write text in double quotes)");
+    let src = spike(r#"workload: "web", resource: "memory", amount: "-1Gi""#);
+    expect(&src, 14, "\"-1Gi\"", r#"timeline[0].amount: "-1Gi" is negative"#);
+    let src = spike(r#"workload: "web", resource: "cpu", amount: 0"#);
+    expect(&src, 14, "0)", "timeline[0].amount: must be more than zero (a spike of nothing changes nothing)");
+    let src = spike(r#"workload: "web", resource: "pids", amount: "2.5""#);
+    expect(&src, 14, "\"2.5\"", r#"timeline[0].amount: "2.5" is not a whole number (pids count processes)"#);
+    let src = spike(r#"workload: "web", resource: "mem", amount: "lots""#);
+    let errors: Vec<String> = check_str(&src, "t").unwrap_err().iter().map(ToString::to_string).collect();
+    assert_eq!(errors.len(), 2, "the amount is checked even when the resource is unknown: {errors:?}");
+    assert!(errors[1].contains(r#"timeline[0].amount: invalid quantity "lots""#), "{errors:?}");
+    let src = spike(r#"workload: "web", resource: "memory", amount: "1Gi", for_duration: "23h30m""#);
+    expect(
+        &src,
+        14,
+        "\"23h30m\"",
+        "timeline[0].for_duration: the spell ends at 1d30m, after the horizon (1d)",
+    );
+    let src = spike(r#"workload: "web", resource: "memory", amount: "1Gi", for_duration: "0s""#);
+    expect(&src, 14, "\"0s\"", "timeline[0].for_duration: must be longer than zero");
+    let src = timeline(
+        r#"(at: "1h", node: "w9", event: UsageSpike, workload: "web", resource: "memory", amount: "1Gi")"#,
+    );
+    expect(&src, 14, "\"w9\"", r#"timeline[0].node: unknown node "w9" (known: w1, w2)"#);
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: UsageSpike, workload: "web", resource: "cpu", amount: "1", for_duration: "2h"), (at: "2h", node: "w1", event: RemoveNode)"#,
+    );
+    expect(
+        &src,
+        14,
+        "\"2h\")",
+        "timeline[0].for_duration: node \"w1\" was removed at 2h by timeline[1] (line 14)",
+    );
+    let src = timeline(
+        r#"(at: "1h", node_of: "agent", event: UsageSpike, workload: "agent", resource: "cpu", amount: "1")"#,
+    );
+    expect(&src, 14, "\"agent\"", r#"timeline[0].node_of: "agent" is a DaemonSet"#);
+}
+
+#[test]
+fn injected_condition_fields_are_checked() {
+    let src = timeline(r#"(at: "1h", node: "w1", event: InjectCondition)"#);
+    expect(&src, 14, "(at", "timeline[0].condition: InjectCondition needs condition");
+    let src = timeline(r#"(at: "1h", node: "w1", event: InjectCondition, condition: "memoryPressure")"#);
+    expect(
+        &src,
+        14,
+        "\"memoryPressure\"",
+        r#"timeline[0].condition: unknown condition "memoryPressure" (MemoryPressure, DiskPressure or PIDPressure)"#,
+    );
+    let src = timeline(r#"(at: "1h", node: "w1", event: InjectCondition, condition: "Ready")"#);
+    expect(&src, 14, "\"Ready\"", r#"timeline[0].condition: unknown condition "Ready""#);
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: InjectCondition, condition: "DiskPressure", status: "True")"#,
+    );
+    expect(&src, 14, "\"True\"", "timeline[0].status: Expected boolean");
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: InjectCondition, condition: "DiskPressure", status: false, for_duration: "1h")"#,
+    );
+    expect(
+        &src,
+        14,
+        "\"1h\")",
+        "timeline[0].for_duration: for_duration needs status: true (the spell sets the condition and clears it at its end)",
+    );
+    let src = timeline(r#"(at: "1h", event: InjectCondition, condition: "DiskPressure")"#);
+    expect(&src, 14, "(at", "timeline[0].node: InjectCondition needs node");
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: InjectCondition, condition: "DiskPressure", status: true, cause: "x")"#,
+    );
+    expect(&src, 14, "cause", "timeline[0].cause: Unexpected field named `cause` in `TimelineEvent`");
+}
+
+#[test]
+fn spike_and_condition_fields_are_only_for_their_events() {
+    let fields = [
+        (r#"workload: "web""#, "UsageSpike"),
+        (r#"resource: "cpu""#, "UsageSpike"),
+        (r#"amount: "1""#, "UsageSpike"),
+        (r#"condition: "DiskPressure""#, "InjectCondition"),
+        ("status: true", "InjectCondition"),
+    ];
+    for (field, event) in fields {
+        let src = timeline(&format!(r#"(at: "1h", node: "w1", event: Cordon, {field})"#));
+        let (name, value) = field.split_once(": ").unwrap();
+        expect(&src, 14, value, &format!("timeline[0].{name}: {name} is only for {event}"));
+    }
+    // Across the two new events too.
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: InjectCondition, condition: "DiskPressure", amount: "1Gi")"#,
+    );
+    expect(&src, 14, "\"1Gi\"", "timeline[0].amount: amount is only for UsageSpike");
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: UsageSpike, workload: "web", resource: "cpu", amount: "1", status: false)"#,
+    );
+    expect(&src, 14, "false", "timeline[0].status: status is only for InjectCondition");
+    let src = timeline(
+        r#"(at: "1h", node: "w1", event: UsageSpike, workload: "web", resource: "cpu", amount: "1", drainer: "kubectl")"#,
+    );
+    expect(&src, 14, "\"kubectl\"", "timeline[0].drainer: drainer is only for Drain");
 }

@@ -399,6 +399,8 @@ pub(crate) enum EventKind {
     AddNode,
     RemoveNode,
     Drain,
+    UsageSpike,
+    InjectCondition,
 }
 
 impl EventKind {
@@ -409,6 +411,9 @@ impl EventKind {
             EventKind::NotReady => Some(EventKind::Ready),
             EventKind::AddTaint => Some(EventKind::RemoveTaint),
             EventKind::Cordon => Some(EventKind::Uncordon),
+            // Closed by the same action undone: the spike's end, the condition cleared.
+            EventKind::UsageSpike => Some(EventKind::UsageSpike),
+            EventKind::InjectCondition => Some(EventKind::InjectCondition),
             _ => None,
         }
     }
@@ -428,6 +433,11 @@ pub(crate) struct EventFile {
     pub(crate) drainer: Option<String>,
     pub(crate) timeout: Option<String>,
     pub(crate) down_for: Option<String>,
+    pub(crate) workload: Option<String>,
+    pub(crate) resource: Option<String>,
+    pub(crate) amount: Option<QuantityText>,
+    pub(crate) condition: Option<String>,
+    pub(crate) status: Option<bool>,
 }
 
 /// A quantity as written: a string (`"500m"`) or a bare number (`250`, `0.5`).

@@ -4,9 +4,13 @@
 use super::nodes::StartNode;
 use super::{Resolver, at_text, known_list, root};
 use crate::controllers::drain::Drainer;
+use crate::model::Quantity;
+use crate::model::usage::UsageResource;
 use crate::scenario::file::{EventFile, EventKind};
 use crate::scenario::locate::FieldPath;
-use crate::scenario::{DrainSpec, NodeTarget, TimelineAction, TimelineEvent, Workload, WorkloadKind};
+use crate::scenario::{
+    DrainSpec, NodeTarget, PressureCondition, TimelineAction, TimelineEvent, Workload, WorkloadKind,
+};
 use crate::time::{SimTime, format_duration};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -108,6 +112,8 @@ impl Resolver<'_> {
         let takes_taint = matches!(kind, EventKind::AddTaint | EventKind::RemoveTaint);
         let adds_node = kind == EventKind::AddNode;
         let drains = kind == EventKind::Drain;
+        let spikes = kind == EventKind::UsageSpike;
+        let injects = kind == EventKind::InjectCondition;
         let spell_hint = if drains { " (a Drain brings the node back itself, after down_for)" } else { "" };
         // (field, given, allowed for this event, required when allowed, which events take it)
         let checks = [
@@ -125,11 +131,16 @@ impl Resolver<'_> {
                 ef.for_duration.is_some(),
                 kind.closing().is_some(),
                 false,
-                "Silent, NotReady, AddTaint and Cordon",
+                "Silent, NotReady, AddTaint, Cordon, UsageSpike and InjectCondition",
             ),
             ("drainer", ef.drainer.is_some(), drains, true, "Drain"),
             ("timeout", ef.timeout.is_some(), drains, false, "Drain"),
             ("down_for", ef.down_for.is_some(), drains, true, "Drain"),
+            ("workload", ef.workload.is_some(), spikes, true, "UsageSpike"),
+            ("resource", ef.resource.is_some(), spikes, true, "UsageSpike"),
+            ("amount", ef.amount.is_some(), spikes, true, "UsageSpike"),
+            ("condition", ef.condition.is_some(), injects, true, "InjectCondition"),
+            ("status", ef.status.is_some(), injects, false, "InjectCondition"),
         ];
         let mut shape_ok = true;
         for (field, given, allowed, required, which) in checks {
@@ -144,6 +155,14 @@ impl Resolver<'_> {
         }
         let drain = if drains { self.drain_spec(path, ef) } else { None };
         if drains && drain.is_none() {
+            shape_ok = false;
+        }
+        let spike = if spikes && shape_ok { self.usage_spike(path, ef, placed) } else { None };
+        if spikes && spike.is_none() {
+            shape_ok = false;
+        }
+        let condition = if injects && shape_ok { self.injected_condition(path, ef) } else { None };
+        if injects && condition.is_none() {
             shape_ok = false;
         }
         if ef.node.is_some() && ef.node_of.is_some() {
@@ -218,7 +237,8 @@ impl Resolver<'_> {
             },
             None => None,
         };
-        let action = |kind: EventKind| -> TimelineAction {
+        // `end`: the action closes a spell (only the events that close themselves look at it).
+        let action = |kind: EventKind, end: bool| -> TimelineAction {
             let node = node.clone();
             match kind {
                 EventKind::Silent => TimelineAction::NodeSilent { node },
@@ -240,6 +260,20 @@ impl Resolver<'_> {
                     node,
                     drain: drain.clone().expect("checked above: a Drain has its spec"),
                 },
+                EventKind::UsageSpike => {
+                    let (workload, resource, amount) =
+                        spike.clone().expect("checked above: a UsageSpike has its fields");
+                    if end {
+                        TimelineAction::UsageSpikeEnd { node, workload, resource, amount }
+                    } else {
+                        TimelineAction::UsageSpike { node, workload, resource, amount }
+                    }
+                }
+                EventKind::InjectCondition => {
+                    let (condition, status) =
+                        condition.expect("checked above: an InjectCondition has its fields");
+                    TimelineAction::InjectCondition { node, condition, status: status && !end }
+                }
                 EventKind::AddNode => unreachable!("AddNode is handled above"),
             }
         };
@@ -249,16 +283,83 @@ impl Resolver<'_> {
             }
             other => other.clone(),
         };
-        out.push(Pending { at: start, action: action(kind), path: node_path, entry: path.clone(), target });
+        out.push(Pending {
+            at: start,
+            action: action(kind, false),
+            path: node_path,
+            entry: path.clone(),
+            target,
+        });
         if let (Some(end), Some(closing)) = (end, kind.closing()) {
             out.push(Pending {
                 at: end,
-                action: action(closing),
+                action: action(closing, true),
                 path: path.field("for_duration"),
                 entry: path.clone(),
                 target: end_target,
             });
         }
+    }
+
+    /// The `workload`, `resource` and `amount` of a UsageSpike, or `None` (problems reported)
+    /// when one is wrong.
+    fn usage_spike(
+        &mut self,
+        path: &FieldPath,
+        ef: &EventFile,
+        placed: &[&Workload],
+    ) -> Option<(String, UsageResource, Quantity)> {
+        let workload = ef.workload.clone().expect("checked by the caller: a UsageSpike has workload");
+        let known_workload = placed.iter().any(|w| w.name == workload);
+        if !known_workload {
+            let known = known_list(placed.iter().map(|w| &w.name));
+            self.problem(&path.field("workload"), format!("unknown workload {workload:?} (known: {known})"));
+        }
+        let text = ef.resource.as_deref().expect("checked by the caller: a UsageSpike has resource");
+        let resource = UsageResource::parse(text);
+        if resource.is_none() {
+            let names: Vec<&str> = UsageResource::ALL.iter().map(|r| r.as_str()).collect();
+            self.problem(
+                &path.field("resource"),
+                format!("unknown resource {text:?} ({})", names.join(", ")),
+            );
+        }
+        let amount_path = path.field("amount");
+        let amount_text = ef.amount.as_ref().expect("checked by the caller: a UsageSpike has amount");
+        // With an unknown resource the amount is still checked, as a quantity of no kind.
+        let as_resource = resource.unwrap_or(UsageResource::Memory);
+        let amount = self.usage_quantity(&amount_path, as_resource, amount_text);
+        if amount == Some(Quantity::ZERO) {
+            self.problem(&amount_path, "must be more than zero (a spike of nothing changes nothing)");
+            return None;
+        }
+        let (true, Some(resource), Some(amount)) = (known_workload, resource, amount) else { return None };
+        Some((workload, resource, amount))
+    }
+
+    /// The `condition` and `status` of an InjectCondition, or `None` (problems reported) when
+    /// one is wrong.
+    fn injected_condition(&mut self, path: &FieldPath, ef: &EventFile) -> Option<(PressureCondition, bool)> {
+        let text = ef.condition.as_deref().expect("checked by the caller: an InjectCondition has condition");
+        let status = ef.status.unwrap_or(true);
+        let mut ok = true;
+        let condition = PressureCondition::parse(text);
+        if condition.is_none() {
+            self.problem(
+                &path.field("condition"),
+                format!("unknown condition {text:?} (MemoryPressure, DiskPressure or PIDPressure)"),
+            );
+            ok = false;
+        }
+        if !status && ef.for_duration.is_some() {
+            self.problem(
+                &path.field("for_duration"),
+                "for_duration needs status: true (the spell sets the condition and clears it at its end)",
+            );
+            ok = false;
+        }
+        let condition = condition?;
+        ok.then_some((condition, status))
     }
 
     /// The `drainer`, `timeout` and `down_for` of a Drain, or `None` (problems reported) when
@@ -332,6 +433,52 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.split(": ").nth(1).unwrap_or("")).collect();
         assert_eq!(fields, ["timeline[0].timeout", "timeline[0].down_for"], "{errors:?}");
+    }
+
+    #[test]
+    fn spike_and_condition_spells_close_by_undoing_themselves() {
+        use crate::model::Quantity;
+        use crate::model::usage::UsageResource;
+        use crate::scenario::PressureCondition;
+        let actions = load(
+            r#"(at: "1h", node: "w1", event: UsageSpike, workload: "a", resource: "cpu", amount: "1500m", for_duration: "1h"),
+               (at: "1h", node: "w1", event: InjectCondition, condition: "DiskPressure", for_duration: "2h")"#,
+        )
+        .unwrap();
+        let (node, workload, resource, amount) =
+            ("w1".to_string(), "a".to_string(), UsageResource::Cpu, Quantity::from_milli(1500));
+        assert_eq!(
+            actions,
+            [
+                TimelineAction::UsageSpike {
+                    node: node.clone(),
+                    workload: workload.clone(),
+                    resource,
+                    amount
+                },
+                TimelineAction::InjectCondition {
+                    node: node.clone(),
+                    condition: PressureCondition::Disk,
+                    status: true
+                },
+                TimelineAction::UsageSpikeEnd { node: node.clone(), workload, resource, amount },
+                TimelineAction::InjectCondition { node, condition: PressureCondition::Disk, status: false },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_spike_reports_each_bad_field_and_is_left_out() {
+        let errors = load(
+            r#"(at: "1h", node: "w1", event: UsageSpike, workload: "b", resource: "gpu", amount: "-1")"#,
+        )
+        .unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.split(": ").nth(1).unwrap_or("")).collect();
+        assert_eq!(
+            fields,
+            ["timeline[0].workload", "timeline[0].resource", "timeline[0].amount"],
+            "{errors:?}"
+        );
     }
 
     #[test]

@@ -1608,3 +1608,24 @@ fn spike_and_condition_fields_are_only_for_their_events() {
     );
     expect(&src, 14, "\"kubectl\"", "timeline[0].drainer: drainer is only for Drain");
 }
+
+#[test]
+fn cutting_usage_and_pressure_events_anywhere_gives_an_error_not_a_panic() {
+    let src = timeline(
+        r#"(at: "1h", node_of: "web", event: UsageSpike, workload: "web", resource: "pids", amount: 5, for_duration: "1h"), (at: "2h", node: "w1", event: InjectCondition, condition: "PIDPressure", status: true, for_duration: "1h")"#,
+    )
+    .replace(
+        "kind: DaemonSet,",
+        r#"kind: DaemonSet, usage: (memory: (start: "1Gi", min: "0", max: "2Gi", step: "1Mi", every: "1m"), pids: 3),"#,
+    );
+    assert!(load_str(&src, "t").is_ok());
+    for (i, _) in src.char_indices() {
+        let _ = load_str(&src[..i], "t.ron");
+        let mut deleted = src.clone();
+        deleted.remove(i);
+        if let Err(e) = load_str(&deleted, "t.ron") {
+            let d = e.diagnostic().expect("content errors carry a position");
+            assert!(d.line >= 1 && d.line <= src.lines().count(), "{e}");
+        }
+    }
+}

@@ -2,8 +2,8 @@
 
 use crate::controllers::drain::Drainer;
 use crate::measures::{
-    AgentComparison, AgentCounters, BlindSpots, Comparison, DrainOutcome, DrainResult, IntervalStats,
-    RunOutput, Sample,
+    AgentComparison, AgentCounters, BlindSpots, Comparison, Contention, DrainOutcome, DrainResult,
+    IntervalStats, RunOutput, Sample,
 };
 use crate::model::{PodTemplate, Taint, TaintEffect, Toleration};
 use crate::scenario::{
@@ -219,8 +219,38 @@ fn drains() -> Vec<Vec<DrainResult>> {
     ]
 }
 
+/// The contention of each run, in run order, as in [`drains`].
+///
+/// * ds-agent / none and ds-agent / tricky (identical): 10m under MemoryPressure in 2 spells
+///   (longest 6m40s), 3 business pods evicted beside the agent, 1 of them caused by it, 1 agent
+///   OOM kill.
+/// * ds-agent / catch-all: 20m under MemoryPressure (1 spell), 5m under DiskPressure, 4 evicted
+///   beside, 2 caused, 2 agent pods evicted, 1 rejected at admission, 3 OOM kills.
+/// * dep-agent (both runs): nothing; no node running it came under pressure.
+pub(crate) fn contention() -> Vec<Contention> {
+    let mild = Contention {
+        memory_pressure: stats(2, 400, 600),
+        business_evictions_beside_agent: 3,
+        business_evictions_caused_by_agent: 1,
+        agent_oom_kills: 1,
+        ..Contention::default()
+    };
+    let heavy = Contention {
+        memory_pressure: stats(1, 1200, 1200),
+        disk_pressure: stats(1, 300, 300),
+        business_evictions_beside_agent: 4,
+        business_evictions_caused_by_agent: 2,
+        agent_evictions: 2,
+        agent_admission_rejections: 1,
+        agent_oom_kills: 3,
+        ..Contention::default()
+    };
+    vec![mild.clone(), heavy, mild, Contention::default(), Contention::default()]
+}
+
 /// Results for [`scenario`]: on the DaemonSet agent `catch-all` and the tricky policy tie for
-/// the shortest uncovered time; stranded time is equal everywhere. Drains as in [`drains`].
+/// the shortest uncovered time; stranded time is equal everywhere. Drains as in [`drains`],
+/// contention as in [`contention`].
 pub(crate) fn comparison() -> Comparison {
     let ds = |uncovered: IntervalStats| BlindSpots {
         uncovered_nodes: Some(uncovered),
@@ -280,8 +310,9 @@ pub(crate) fn comparison() -> Comparison {
         ],
     };
     let runs = cmp.agents.iter_mut().flat_map(|a| a.runs.iter_mut());
-    for (run, drains) in runs.zip(drains()) {
+    for ((run, drains), contention) in runs.zip(drains()).zip(contention()) {
         run.drains = drains;
+        run.contention = contention;
     }
     cmp
 }

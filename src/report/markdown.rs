@@ -2,11 +2,14 @@
 //!
 //! Layout: a title and the scenario's vital data; the start-up problems, if any; per agent a
 //! table (one row per policy, one column per measure, best values in bold with a ★), the
-//! drains when the scenario has any (a summary per policy, then every drain), where the
-//! agent's pods ran, each policy's effective tolerations as YAML and the equivalent policies;
-//! the timeline; and a short guide to the measures.
+//! drains when the scenario has any (a summary per policy, then every drain), the contention
+//! between the agent and the workloads (a table per policy, or one sentence when there was
+//! none), where the agent's pods ran, each policy's effective tolerations as YAML and the
+//! equivalent policies; the timeline; and a short guide to the measures.
 
-use super::table::{Column, agent_columns, drain_columns, has_drains, is_daemon_set};
+use super::table::{
+    Column, agent_columns, contention_columns, drain_columns, has_contention, has_drains, is_daemon_set,
+};
 use crate::measures::{
     AgentComparison, AgentEvent, AgentEventKind, Comparison, DeletionCause, DrainResult, RunOutput,
     SAMPLE_INTERVAL, StartIssue,
@@ -31,7 +34,11 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
         agent_section(&mut out, scenario, agent);
     }
     timeline(&mut out, &scenario.timeline);
-    guide(&mut out, cmp.agents.iter().any(|a| has_drains(scenario, a)));
+    guide(
+        &mut out,
+        cmp.agents.iter().any(|a| has_drains(scenario, a)),
+        cmp.agents.iter().any(has_contention),
+    );
     out
 }
 
@@ -184,6 +191,8 @@ fn agent_section(out: &mut String, scenario: &Scenario, agent: &AgentComparison)
         drains_section(out, agent);
     }
 
+    contention_section(out, agent);
+
     where_it_ran(out, scenario, agent);
 
     out.push_str("### Effective tolerations\n\n");
@@ -289,6 +298,36 @@ fn drains_section(out: &mut String, agent: &AgentComparison) {
         }
         drain_table(out, drains);
     }
+}
+
+/// The sentence the `Contention` subsection holds when no run has a contention figure above
+/// zero.
+pub const NO_CONTENTION: &str = "No agent pod was on a node under MemoryPressure, DiskPressure or \
+     PIDPressure in any run, and the kubelet evicted no business pod beside the agent and evicted, \
+     rejected or OOM-killed no agent pod.";
+
+/// The `Contention` subsection: one row per policy with the agent's pod-time under each
+/// pressure condition and what the kubelet evicted, rejected or killed; one sentence instead
+/// when every figure of every run is zero.
+fn contention_section(out: &mut String, agent: &AgentComparison) {
+    out.push_str("### Contention\n\n");
+    if !has_contention(agent) {
+        let _ = writeln!(out, "{NO_CONTENTION}\n");
+        return;
+    }
+    policy_table(out, agent, &contention_columns(agent));
+    out.push_str(
+        "Pod-time sums over agent pods. Best value per ranked column in **bold ★** (lower is better; \
+         ties share the mark; no mark when all policies agree). Ranked: pod-time under each pressure \
+         condition (the agent competed with the workloads on a starved node and was itself a \
+         candidate for eviction there) and business pods evicted because of the agent (harm the agent \
+         did). Not ranked: business pods evicted beside the agent (exposure, not harm: an agent on \
+         more nodes is beside more evictions), and agent pods evicted, rejected at admission or \
+         OOM-killed (what happened to the agent; the cost is already in the blind-spot measures, and \
+         an agent kept off pressured nodes has fewer pods to lose). A policy that keeps the agent off \
+         pressured nodes ranks well here, so read this next to the blind-spot table. Spell counts and \
+         the longest spell are in `summary.json`.\n\n",
+    );
 }
 
 /// One row per drain, in the order they started.
@@ -554,7 +593,7 @@ fn timeline(out: &mut String, events: &[TimelineEvent]) {
     out.push('\n');
 }
 
-fn guide(out: &mut String, with_drains: bool) {
+fn guide(out: &mut String, with_drains: bool, with_contention: bool) {
     out.push_str(
         "## How to read this\n\
          \n\
@@ -621,6 +660,30 @@ fn guide(out: &mut String, with_drains: bool) {
              *killed* the pods of any kind still on the node, and not being deleted, when it went \
              down for maintenance (0 when the drain kept the node); it is ranked for Deployment \
              agents only, for the reason stranded pod-time is.\n",
+        );
+    }
+    if with_contention {
+        out.push_str(
+            "\n\
+             **Contention.** The kubelet of each usable node runs a housekeeping pass every 10 s: it \
+             derives the memory and disk signals from what the pods really use, reports \
+             MemoryPressure or DiskPressure while an eviction threshold of that signal is met and for \
+             the pressure transition period after (the timeline can also set a condition directly, \
+             PIDPressure included, without evicting anything), and once a threshold has been met for \
+             its grace period (at once for the default hard thresholds) evicts one pod per pass. \
+             *Pod-time under MemoryPressure* (DiskPressure, PIDPressure) is the time agent \
+             pods spent bound to a node whose condition was True, summed over pods, whether their \
+             containers ran or not. A *business pod evicted beside the agent* is a business pod the \
+             kubelet evicted from a node on which a pod of the agent under test was running at that \
+             moment. Such an eviction is *caused by the agent* when, at the eviction, the pressured \
+             signal recomputed without the agent pods' use is on the safe side of every threshold \
+             for that signal: without the agent, nothing would have been evicted. *Agent pods \
+             evicted* are agent pods the kubelet evicted for node pressure (they end Failed and \
+             their controller replaces them, a DaemonSet after its back-off); *rejected at \
+             admission* are agent pods the kubelet refused on a node under pressure (they end Failed \
+             too); an *OOM kill* is an agent container killed for using more memory than its \
+             limit: the pod stays on its node and the kubelet restarts the container after the \
+             restart back-off, so each OOM kill is one container restart.\n",
         );
     }
 }
@@ -1027,5 +1090,108 @@ Best value per ranked column in **bold ★** (lower is better; ties share the ma
         ] {
             assert!(para.contains(term), "{term} is not defined: {para}");
         }
+    }
+
+    #[test]
+    fn the_contention_section_of_a_daemon_set_agent_renders_exactly() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        let agent = section(&md, "## Agent ds-agent");
+        let contention = section(agent, "### Contention");
+        let expected = "### Contention\n\
+\n\
+| Policy | Pod-time under MemoryPressure | Pod-time under DiskPressure | Pod-time under PIDPressure | Business pods evicted beside the agent | Of those, caused by the agent | Agent pods evicted | Agent pods rejected at admission | Agent OOM kills (container restarts) |\n\
+|---|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+| none | **10m ★** | **0s ★** | 0s | 3 | **1 ★** | 0 | 0 | 1 |\n\
+| catch-all | 20m | 5m | 0s | 4 | 2 | 2 | 1 | 3 |\n\
+| odd, \"quoted\" \\| name | **10m ★** | **0s ★** | 0s | 3 | **1 ★** | 0 | 0 | 1 |\n\
+\n\
+Pod-time sums over agent pods. Best value per ranked column in **bold ★** (lower is better; ties share the mark; no mark when all policies agree). Ranked: pod-time under each pressure condition (the agent competed with the workloads on a starved node and was itself a candidate for eviction there) and business pods evicted because of the agent (harm the agent did). Not ranked: business pods evicted beside the agent (exposure, not harm: an agent on more nodes is beside more evictions), and agent pods evicted, rejected at admission or OOM-killed (what happened to the agent; the cost is already in the blind-spot measures, and an agent kept off pressured nodes has fewer pods to lose). A policy that keeps the agent off pressured nodes ranks well here, so read this next to the blind-spot table. Spell counts and the longest spell are in `summary.json`.\n\
+\n";
+        assert_eq!(contention, expected);
+        // After the drains, before where the agent ran.
+        assert!(agent.find("### Drains").unwrap() < agent.find("### Contention").unwrap());
+        assert!(agent.find("### Contention").unwrap() < agent.find("### Where the agent ran").unwrap());
+    }
+
+    #[test]
+    fn contention_marks_skip_the_unranked_columns() {
+        let mut cmp = fixture::comparison();
+        // The tricky policy now has the fewest evictions beside the agent, agent evictions,
+        // rejections and OOM kills: none of those columns is marked.
+        let c = &mut cmp.agents[0].runs[2].contention;
+        c.business_evictions_beside_agent = 0;
+        c.business_evictions_caused_by_agent = 0;
+        c.agent_oom_kills = 0;
+        cmp.agents[0].runs[0].contention.agent_admission_rejections = 2;
+        cmp.agents[0].runs[0].contention.pid_pressure.total = std::time::Duration::from_secs(30);
+        let md = render(&fixture::scenario(), &cmp);
+        let contention = section(section(&md, "## Agent ds-agent"), "### Contention");
+        let row = |name: &str| contention.lines().find(|l| l.starts_with(&format!("| {name} |"))).unwrap();
+        assert_eq!(row("none"), "| none | **10m ★** | **0s ★** | 30s | 3 | 1 | 0 | 2 | 1 |");
+        assert_eq!(row("catch-all"), "| catch-all | 20m | 5m | **0s ★** | 4 | 2 | 2 | 1 | 3 |");
+        assert_eq!(
+            row("odd, \"quoted\" \\| name"),
+            "| odd, \"quoted\" \\| name | **10m ★** | **0s ★** | **0s ★** | 0 | **0 ★** | 0 | 0 | 0 |"
+        );
+    }
+
+    #[test]
+    fn without_contention_one_sentence_says_so() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        let dep = section(section(&md, "## Agent dep-agent"), "### Contention");
+        assert_eq!(dep, format!("### Contention\n\n{NO_CONTENTION}\n\n"));
+        assert!(NO_CONTENTION.starts_with("No agent pod was on a node under MemoryPressure"));
+        // Without drains, the subsection follows the comparison table.
+        let mut sc = fixture::scenario();
+        sc.timeline.retain(|e| !matches!(e.action, TimelineAction::Drain { .. }));
+        let mut cmp = fixture::comparison();
+        for run in cmp.agents.iter_mut().flat_map(|a| a.runs.iter_mut()) {
+            run.drains.clear();
+            run.contention = Default::default();
+        }
+        let md = render(&sc, &cmp);
+        assert_eq!(md.matches(NO_CONTENTION).count(), 2, "{md}");
+        assert!(!md.contains("| Policy | Pod-time under MemoryPressure"), "{md}");
+        let agent = section(&md, "## Agent ds-agent");
+        let table_end = agent.find("Stranded pod-time and the counters are not ranked").unwrap();
+        assert!(table_end < agent.find("### Contention").unwrap());
+        // No guide paragraph either.
+        assert!(!md.contains("**Contention.**"), "{md}");
+    }
+
+    #[test]
+    fn the_guide_defines_every_contention_figure() {
+        let md = render(&fixture::scenario(), &fixture::comparison());
+        let guide = section(&md, "## How to read this");
+        let para = guide.split("**Contention.**").nth(1).expect("a contention paragraph");
+        for term in [
+            "*Pod-time under MemoryPressure*",
+            "*business pod evicted beside the agent*",
+            "*caused by the agent*",
+            "*Agent pods evicted*",
+            "*rejected at admission*",
+            "*OOM kill*",
+        ] {
+            assert!(para.contains(term), "{term} is not defined: {para}");
+        }
+        assert!(
+            para.contains(
+                "the pressured signal recomputed without the agent pods' use is on the safe side of every \
+                 threshold for that signal"
+            ),
+            "{para}"
+        );
+        assert!(para.contains("each OOM kill is one container restart"), "{para}");
+    }
+
+    #[test]
+    fn a_render_with_contention_is_byte_identical_twice() {
+        let mut cmp = fixture::comparison();
+        cmp.agents[1].runs[0].contention.agent_oom_kills = 4;
+        let a = render(&fixture::scenario(), &cmp);
+        let b = render(&fixture::scenario(), &cmp);
+        assert_eq!(a.as_bytes(), b.as_bytes());
+        assert_eq!(a.matches("### Contention").count(), 2);
+        assert!(!a.contains(NO_CONTENTION), "both agents have a table now");
     }
 }

@@ -8,8 +8,13 @@
 //!
 //! [`drain_columns`] builds the drain summary the same way: one row per policy, the outcome
 //! and damage columns ranked (lower is better), the effort columns shown but not ranked.
+//!
+//! [`contention_columns`] builds the contention summary: agent pod-time under each pressure
+//! condition and the business evictions the agent caused are ranked (lower is better); the
+//! evictions beside the agent and what the kubelet did to the agent's own pods are shown but not
+//! ranked.
 
-use crate::measures::{AgentComparison, DrainTotals, IntervalStats, RunOutput};
+use crate::measures::{AgentComparison, Contention, DrainTotals, IntervalStats, RunOutput};
 use crate::scenario::{Scenario, TimelineAction};
 use crate::time::format_duration;
 use std::time::Duration;
@@ -225,6 +230,51 @@ pub fn console_drain_columns(agent: &AgentComparison) -> Vec<Column> {
     CONSOLE_DRAIN_COLUMNS.iter().filter_map(|short| all.iter().find(|c| c.short == *short).cloned()).collect()
 }
 
+/// Whether some run of `agent` has a non-zero contention figure; the contention table is shown
+/// only then.
+pub fn has_contention(agent: &AgentComparison) -> bool {
+    agent.runs.iter().any(|r| r.contention != Contention::default())
+}
+
+/// The contention columns for `agent`, from each run's [`Contention`], in the order of the
+/// Markdown table and the console.
+///
+/// Ranked (lower is better): agent pod-time under MemoryPressure, DiskPressure and PIDPressure
+/// (time the agent spent competing with workloads on a starved node, where it is itself a
+/// candidate for eviction) and business evictions caused by the agent (evictions that would not
+/// have happened without the agent's use). Not ranked: business evictions beside the agent
+/// (exposure, not harm: an agent on more nodes is beside more evictions), agent pods evicted,
+/// agent pods rejected at admission and agent OOM kills (what happened to the agent; their cost
+/// is already in the blind-spot measures, and an agent kept off nodes has fewer pods to lose).
+pub fn contention_columns(agent: &AgentComparison) -> Vec<Column> {
+    let time = |title, short, get: fn(&Contention) -> IntervalStats| Column {
+        title,
+        short,
+        ranked: true,
+        values: agent.runs.iter().map(|r| Value::Duration(get(&r.contention).total)).collect(),
+        notes: Vec::new(),
+    };
+    let count = |title, short, ranked, get: fn(&Contention) -> u32| Column {
+        title,
+        short,
+        ranked,
+        values: agent.runs.iter().map(|r| Value::Count(u64::from(get(&r.contention)))).collect(),
+        notes: Vec::new(),
+    };
+    vec![
+        time("Pod-time under MemoryPressure", "mem-pressure", |c| c.memory_pressure),
+        time("Pod-time under DiskPressure", "disk-pressure", |c| c.disk_pressure),
+        time("Pod-time under PIDPressure", "pid-pressure", |c| c.pid_pressure),
+        count("Business pods evicted beside the agent", "evicted-beside", false, |c| {
+            c.business_evictions_beside_agent
+        }),
+        count("Of those, caused by the agent", "caused", true, |c| c.business_evictions_caused_by_agent),
+        count("Agent pods evicted", "agent-evicted", false, |c| c.agent_evictions),
+        count("Agent pods rejected at admission", "rejected", false, |c| c.agent_admission_rejections),
+        count("Agent OOM kills (container restarts)", "oom-kills", false, |c| c.agent_oom_kills),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixture;
@@ -359,5 +409,40 @@ mod tests {
             run.drains.clear();
         }
         assert!(!has_drains(&sc, &cmp.agents[0]));
+    }
+
+    #[test]
+    fn contention_ranks_pressure_time_and_caused_evictions_only() {
+        let cmp = fixture::comparison();
+        let cols = contention_columns(&cmp.agents[0]);
+        let ranked: Vec<(&str, bool)> = cols.iter().map(|c| (c.short, c.ranked)).collect();
+        assert_eq!(
+            ranked,
+            [
+                ("mem-pressure", true),
+                ("disk-pressure", true),
+                ("pid-pressure", true),
+                ("evicted-beside", false),
+                ("caused", true),
+                ("agent-evicted", false),
+                ("rejected", false),
+                ("oom-kills", false),
+            ]
+        );
+        assert_eq!(column(&cols, "mem-pressure").values, [d(600), d(1200), d(600)]);
+        assert_eq!(column(&cols, "mem-pressure").marks(), [true, false, true]);
+        assert_eq!(column(&cols, "caused").marks(), [true, false, true]);
+        assert_eq!(column(&cols, "oom-kills").marks(), [false; 3]);
+        assert_eq!(column(&cols, "oom-kills").values, [Value::Count(1), Value::Count(3), Value::Count(1)]);
+        assert!(cols.iter().all(|c| c.notes.is_empty() && c.values.len() == 3));
+    }
+
+    #[test]
+    fn contention_shows_when_any_figure_of_any_run_is_non_zero() {
+        let mut cmp = fixture::comparison();
+        assert!(has_contention(&cmp.agents[0]));
+        assert!(!has_contention(&cmp.agents[1]));
+        cmp.agents[1].runs[1].contention.disk_pressure.count = 1;
+        assert!(has_contention(&cmp.agents[1]));
     }
 }

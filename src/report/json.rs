@@ -7,8 +7,8 @@
 
 use super::csv::outcome_token;
 use crate::measures::{
-    AgentComparison, Comparison, DrainResult, DrainTotals, IntervalStats, RunOutput, SAMPLE_INTERVAL,
-    StartIssue,
+    AgentComparison, Comparison, Contention, DrainResult, DrainTotals, IntervalStats, RunOutput,
+    SAMPLE_INTERVAL, StartIssue,
 };
 use crate::model::{Taint, TaintEffect, Toleration};
 use crate::scenario::{DrainSpec, NodeTarget, Scenario, TimelineAction, TimelineEvent, WorkloadKind};
@@ -231,6 +231,7 @@ struct RunDoc<'a> {
     start_issues: &'a [StartIssue],
     drain_totals: DrainTotalsDoc,
     drains: Vec<DrainDoc<'a>>,
+    contention: ContentionDoc,
     events_processed: u64,
     samples: usize,
 }
@@ -259,6 +260,7 @@ impl<'a> RunDoc<'a> {
             start_issues: &r.start_issues,
             drain_totals: DrainTotalsDoc::from(DrainTotals::of(&r.drains)),
             drains: r.drains.iter().map(DrainDoc::from).collect(),
+            contention: ContentionDoc::from(&r.contention),
             events_processed: r.events,
             samples: r.samples.len(),
         }
@@ -284,6 +286,33 @@ struct StatsDoc {
 impl From<IntervalStats> for StatsDoc {
     fn from(s: IntervalStats) -> StatsDoc {
         StatsDoc { total_s: secs(s.total), count: s.count, longest_s: secs(s.longest) }
+    }
+}
+
+#[derive(Serialize)]
+struct ContentionDoc {
+    memory_pressure: StatsDoc,
+    disk_pressure: StatsDoc,
+    pid_pressure: StatsDoc,
+    business_evictions_beside_agent: u32,
+    business_evictions_caused_by_agent: u32,
+    agent_evictions: u32,
+    agent_admission_rejections: u32,
+    agent_oom_kills: u32,
+}
+
+impl From<&Contention> for ContentionDoc {
+    fn from(c: &Contention) -> ContentionDoc {
+        ContentionDoc {
+            memory_pressure: StatsDoc::from(c.memory_pressure),
+            disk_pressure: StatsDoc::from(c.disk_pressure),
+            pid_pressure: StatsDoc::from(c.pid_pressure),
+            business_evictions_beside_agent: c.business_evictions_beside_agent,
+            business_evictions_caused_by_agent: c.business_evictions_caused_by_agent,
+            agent_evictions: c.agent_evictions,
+            agent_admission_rejections: c.agent_admission_rejections,
+            agent_oom_kills: c.agent_oom_kills,
+        }
     }
 }
 
@@ -460,6 +489,7 @@ mod tests {
                 "start_issues",
                 "drain_totals",
                 "drains",
+                "contention",
                 "events_processed",
                 "samples"
             ]
@@ -577,6 +607,50 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&render(&fixture::scenario(), &cmp)).unwrap();
         assert_eq!(v["agents"][0]["runs"][0]["drains"], serde_json::json!([]));
         assert_eq!(v["agents"][0]["runs"][0]["drain_totals"]["drains"], 0);
+    }
+
+    #[test]
+    fn contention_is_given_per_run_with_interval_summaries_in_a_fixed_key_order() {
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&fixture::scenario(), &fixture::comparison())).unwrap();
+        assert_eq!(
+            v["agents"][0]["runs"][1]["contention"],
+            serde_json::json!({
+                "memory_pressure": {"total_s": 1200.0, "count": 1, "longest_s": 1200.0},
+                "disk_pressure": {"total_s": 300.0, "count": 1, "longest_s": 300.0},
+                "pid_pressure": {"total_s": 0.0, "count": 0, "longest_s": 0.0},
+                "business_evictions_beside_agent": 4,
+                "business_evictions_caused_by_agent": 2,
+                "agent_evictions": 2,
+                "agent_admission_rejections": 1,
+                "agent_oom_kills": 3
+            })
+        );
+        let contention = v["agents"][0]["runs"][0]["contention"].as_object().unwrap();
+        let keys: Vec<&str> = contention.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "memory_pressure",
+                "disk_pressure",
+                "pid_pressure",
+                "business_evictions_beside_agent",
+                "business_evictions_caused_by_agent",
+                "agent_evictions",
+                "agent_admission_rejections",
+                "agent_oom_kills"
+            ]
+        );
+        let memory = contention["memory_pressure"].as_object().unwrap();
+        let keys: Vec<&str> = memory.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["total_s", "count", "longest_s"]);
+        assert_eq!(contention["memory_pressure"]["longest_s"], 400.0);
+        // A run without contention still has every field, all zero.
+        let dep = &v["agents"][1]["runs"][0]["contention"];
+        assert_eq!(dep["agent_oom_kills"], 0);
+        assert_eq!(dep["pid_pressure"], serde_json::json!({"total_s": 0.0, "count": 0, "longest_s": 0.0}));
+        // The schema name is unchanged: fields were only added.
+        assert_eq!(v["schema"], "taintsim.summary/v1");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The comparison tables for the terminal: plain text, columns aligned, best values marked `*`.
-//! Per agent, the measures table, then (when the scenario has drains) a compact drain table.
+//! Per agent, the measures table, then (when the scenario has drains) a compact drain table,
+//! then (when some run has a non-zero contention figure) a compact contention table.
 
-use super::table::{Column, agent_columns, console_drain_columns, has_drains};
+use super::table::{
+    Column, agent_columns, console_drain_columns, contention_columns, has_contention, has_drains,
+};
 use crate::measures::Comparison;
 use crate::scenario::Scenario;
 use crate::time::format_duration;
@@ -21,6 +24,7 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
         scenario.nodes.len()
     );
     let mut any_drains = false;
+    let mut any_contention = false;
     for agent in &cmp.agents {
         let _ = writeln!(out, "\n{} ({})", one_line(&agent.agent), agent.kind);
         if agent.runs.is_empty() {
@@ -39,6 +43,11 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
             out.push_str("  drains\n");
             table(&mut out, &names, &console_drain_columns(agent));
         }
+        if has_contention(agent) {
+            any_contention = true;
+            out.push_str("  contention\n");
+            table(&mut out, &names, &contention_columns(agent));
+        }
     }
     out.push_str(
         "\n* best value in a ranked column (lower is better; ties share the mark); counters are not \
@@ -50,6 +59,15 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
              timed out, was refused or failed, is unfinished or left pods behind (none ranks best); \
              left-behind and killed count pods; drains and completed are not ranked, nor is killed for \
              DaemonSet agents\n",
+        );
+    }
+    if any_contention {
+        out.push_str(
+            "  contention: mem-, disk- and pid-pressure are agent pod-time on nodes under MemoryPressure, \
+             DiskPressure and PIDPressure; evicted-beside counts business pods the kubelet evicted next to \
+             a running agent pod, caused those that would not have been evicted without the agent's use; \
+             agent-evicted, rejected (at admission) and oom-kills (each a container restart) count agent \
+             pods; only the pressure times and caused are ranked\n",
         );
     }
     out
@@ -185,6 +203,71 @@ mod tests {
         let text = render(&sc, &cmp);
         assert!(!text.contains("longest-blocked"), "{text}");
         assert!(!text.contains("  drains"), "{text}");
+    }
+
+    /// The lines of the table under the `  contention` line of the `nth` agent that has one.
+    fn contention_table(text: &str, nth: usize) -> Vec<&str> {
+        let lines: Vec<&str> = text.lines().collect();
+        let start = lines.iter().enumerate().filter(|(_, l)| **l == "  contention").nth(nth).unwrap().0;
+        lines[start + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("  ") && **l != "  contention")
+            .copied()
+            .collect()
+    }
+
+    #[test]
+    fn an_agent_with_contention_has_a_compact_table_with_marks() {
+        let text = render(&fixture::scenario(), &fixture::comparison());
+        assert_eq!(text.matches("\n  contention\n").count(), 1, "{text}");
+        let lines = contention_table(&text, 0);
+        let header: Vec<&str> = lines[0].split_whitespace().collect();
+        assert_eq!(
+            header,
+            [
+                "policy",
+                "mem-pressure",
+                "disk-pressure",
+                "pid-pressure",
+                "evicted-beside",
+                "caused",
+                "agent-evicted",
+                "rejected",
+                "oom-kills"
+            ]
+        );
+        // Pressure times and caused are ranked; the others are not, whatever their values.
+        let row: Vec<&str> = lines[2].split_whitespace().collect();
+        assert_eq!(row, ["none", "10m*", "0s*", "0s", "3", "1*", "0", "0", "1"]);
+        let row: Vec<&str> = lines[3].split_whitespace().collect();
+        assert_eq!(row, ["catch-all", "20m", "5m", "0s", "4", "2", "2", "1", "3"]);
+        assert!(lines[4].starts_with("  odd, \"quoted\" | name "), "{}", lines[4]);
+        assert_eq!(lines.len(), 5, "{lines:#?}");
+        // It follows the DaemonSet agent's drain table, before the Deployment agent.
+        let at = text.find("  contention\n").unwrap();
+        assert!(text.find("  drains\n").unwrap() < at);
+        assert!(at < text.find("dep-agent (Deployment)").unwrap());
+        // Values end under their header.
+        let end = lines[0].find("mem-pressure").unwrap() + "mem-pressure".len();
+        assert_eq!(&lines[3][end - 3..end + 1], "20m ");
+        assert!(text.contains("oom-kills (each a container restart)"), "{text}");
+    }
+
+    #[test]
+    fn no_contention_table_or_legend_when_every_figure_is_zero() {
+        let mut cmp = fixture::comparison();
+        for run in cmp.agents.iter_mut().flat_map(|a| a.runs.iter_mut()) {
+            run.contention = Default::default();
+        }
+        let text = render(&fixture::scenario(), &cmp);
+        assert!(!text.contains("contention"), "{text}");
+        assert!(!text.contains("mem-pressure"), "{text}");
+        // One non-zero figure in one run is enough.
+        cmp.agents[1].runs[1].contention.agent_admission_rejections = 1;
+        let text = render(&fixture::scenario(), &cmp);
+        let lines = contention_table(&text, 0);
+        let row: Vec<&str> = lines[3].split_whitespace().collect();
+        assert_eq!(row, ["catch-all", "0s", "0s", "0s", "0", "0", "0", "1", "0"]);
     }
 
     #[test]

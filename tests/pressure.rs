@@ -118,3 +118,16 @@ fn an_injected_condition_taints_the_node_but_evicts_nothing() {
     assert_eq!(out.contention.memory_pressure.total, Duration::from_secs(30 * 60 - 60));
 }
 
+#[test]
+fn default_scenario_memory_episode_evicts_a_business_pod_beside_the_node_agent() {
+    use taintsim::engine::comparison::run_comparison;
+    let sc = taintsim::scenario::default_scenario();
+    let cmp = run_comparison(&sc, |_, _, _, _| {});
+    let node_agent = cmp.agents.iter().find(|a| a.agent == "deepfence-agent").unwrap();
+    for run in &node_agent.runs {
+        let c = &run.contention;
+        assert!(c.memory_pressure.total >= Duration::from_secs(300), "{}: {c:?}", run.policy);
+        assert!(c.business_evictions_beside_agent >= 1, "{}: {c:?}", run.policy);
+        assert!(c.business_evictions_caused_by_agent <= c.business_evictions_beside_agent);
+    }
+}

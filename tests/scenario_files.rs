@@ -162,6 +162,8 @@ fn default_scenario_has_the_documented_shape() {
                 TimelineAction::NodeBack { .. } => "back",
                 TimelineAction::RemoveNode { .. } => "remove",
                 TimelineAction::Drain { .. } => "drain",
+                TimelineAction::UsageSpike { .. } => "spike",
+                TimelineAction::UsageSpikeEnd { .. } => "spike-end",
                 other => panic!("unexpected {other:?}"),
             };
             (e.at, what, e.node_label())
@@ -185,6 +187,8 @@ fn default_scenario_has_the_documented_shape() {
         (hours(15) + m20, "back", "node-cp-1"),
         (hours(16), "silent", "node-cp-2"),
         (hours(16) + m20, "back", "node-cp-2"),
+        (hours(17), "spike", "node of report-batch"),
+        (hours(17) + m20 + m20 / 2, "spike-end", "node of report-batch"),
         (hours(18), "silent", "node-worker-d-0"),
         (hours(18) + m20, "back", "node-worker-d-0"),
         (hours(19), "drain", agent_node),

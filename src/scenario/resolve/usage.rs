@@ -57,6 +57,14 @@ impl Resolver<'_> {
         let step = quantity("step", &w.step);
         let every = self.positive_duration(&path.field("every"), &w.every);
         let (start, min, max, step, every) = (start?, min?, max?, step?, every?);
+        if every < std::time::Duration::from_secs(1) {
+            // Walks move at the kubelet's passes; finer steps only cost time.
+            self.problem(
+                &path.field("every"),
+                "a random walk moves at most once a second: use \"1s\" or more",
+            );
+            return None;
+        }
         if min > max {
             self.problem(&path.field("max"), format!("max {max} is less than min {min}"));
             return None;

@@ -21,7 +21,9 @@ fn bench_default(c: &mut Criterion) {
     group.bench_function("comparison", |b| b.iter(|| black_box(run_comparison(&sc, |_, _, _, _| {}))));
     let agent = sc.agents.len() - 1;
     let policy = sc.policies.iter().find(|p| p.applies_to(&sc.agents[agent].name)).expect("a policy");
-    group.bench_function("one_run", |b| b.iter(|| black_box(Simulation::new(&sc, agent, policy).run(&policy.name))));
+    group.bench_function("one_run", |b| {
+        b.iter(|| black_box(Simulation::new(&sc, agent, policy).run(&policy.name)))
+    });
     group.finish();
 }
 
@@ -40,7 +42,9 @@ fn bench_scaled(c: &mut Criterion) {
     let policy = &sc.policies[0];
     let mut group = c.benchmark_group("scaled_cluster");
     group.sample_size(10);
-    group.bench_function("one_run", |b| b.iter(|| black_box(Simulation::new(&sc, 0, policy).run(&policy.name))));
+    group.bench_function("one_run", |b| {
+        b.iter(|| black_box(Simulation::new(&sc, 0, policy).run(&policy.name)))
+    });
     group.finish();
 }
 

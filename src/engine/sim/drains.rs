@@ -252,15 +252,7 @@ impl Simulation<'_> {
                 }
             }
         }
-        if listed.iter().all(|&p| self.pods[p].gone) {
-            self.finish_drain(d, DrainOutcome::Completed, None);
-            return None;
-        }
-        if deadline.is_some_and(|t| self.now >= t) {
-            self.finish_drain(d, DrainOutcome::TimedOut, None);
-            return None;
-        }
-        Some(self.next_step_at(self.now + KUBECTL_POLL, deadline))
+        self.await_listed(d, &listed, deadline, KUBECTL_POLL)
     }
 
     fn cluster_api_step(&mut self, d: usize, n: NodeId, deadline: Option<SimTime>) -> Option<SimTime> {
@@ -360,6 +352,18 @@ impl Simulation<'_> {
                 self.drains[d].retry_at.insert(p, self.now + CLUSTER_AUTOSCALER_RETRY);
             }
         }
+        self.await_listed(d, &listed, deadline, CLUSTER_AUTOSCALER_POLL)
+    }
+
+    /// The end of a step of a drainer that waits for the pods it listed: completed when they
+    /// are all gone, timed out at the deadline, else polled again after `poll`.
+    fn await_listed(
+        &mut self,
+        d: usize,
+        listed: &[PodId],
+        deadline: Option<SimTime>,
+        poll: Duration,
+    ) -> Option<SimTime> {
         if listed.iter().all(|&p| self.pods[p].gone) {
             self.finish_drain(d, DrainOutcome::Completed, None);
             return None;
@@ -368,7 +372,7 @@ impl Simulation<'_> {
             self.finish_drain(d, DrainOutcome::TimedOut, None);
             return None;
         }
-        Some(self.next_step_at(self.now + CLUSTER_AUTOSCALER_POLL, deadline))
+        Some(self.next_step_at(self.now + poll, deadline))
     }
 
     /// Ends drain `d`; lets the node go (down for maintenance) or releases it.

@@ -677,7 +677,8 @@ fn guide(out: &mut String, with_drains: bool, with_contention: bool) {
              kubelet evicted from a node on which a pod of the agent under test was running at that \
              moment. Such an eviction is *caused by the agent* when, at the eviction, the pressured \
              signal recomputed without the agent pods' use is on the safe side of every threshold \
-             for that signal: without the agent, nothing would have been evicted. *Agent pods \
+             for that signal: without the agent's use, that signal would not have called for an \
+             eviction. *Agent pods \
              evicted* are agent pods the kubelet evicted for node pressure (they end Failed and \
              their controller replaces them, a DaemonSet after its back-off); *rejected at \
              admission* are agent pods the kubelet refused on a node under pressure (they end Failed \

@@ -146,6 +146,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if t == "0" {
         return Ok(Duration::ZERO);
     }
+    if t.starts_with('-') {
+        return Err(format!("bad duration {text:?}: durations cannot be negative"));
+    }
     let mut total_ms: f64 = 0.0;
     let mut rest = t;
     while !rest.is_empty() {

@@ -131,3 +131,31 @@ fn default_scenario_memory_episode_evicts_a_business_pod_beside_the_node_agent()
         assert!(c.business_evictions_caused_by_agent <= c.business_evictions_beside_agent);
     }
 }
+
+#[test]
+fn an_evicted_agent_pod_stops_counting_as_under_pressure_once_it_is_gone() {
+    let mut sc = one_node(0, 1000);
+    sc.agents[0].template.usage.memory = Some(UsageModel::Constant(q("900Mi")));
+    sc.workloads[0].template.usage.memory = Some(UsageModel::Constant(q("3200Mi")));
+    let out = run(&sc, "chart");
+    // Each pod is on the pressured node from its start until its eviction a few seconds later;
+    // the back-off gaps in between have no agent pod at all.
+    let under = out.contention.memory_pressure;
+    assert!(under.total < Duration::from_secs(5 * 60), "{under:?}");
+    assert!(under.longest < Duration::from_secs(60), "{under:?}");
+}
+
+#[test]
+fn a_container_killed_as_it_restarts_leaves_one_unbroken_outage() {
+    let mut sc = one_node(0, 0);
+    let agent = &mut sc.agents[0];
+    agent.kind = taintsim::scenario::WorkloadKind::Deployment { replicas: 1 };
+    agent.template.usage.memory = Some(UsageModel::Constant(q("1700Mi")));
+    let out = run(&sc, "chart");
+    assert!(out.contention.agent_oom_kills >= 5);
+    let under = out.blind_spots.under_replicated.unwrap();
+    // Killed at the 10 s pass and restarted at once, it runs until the 20 s pass; from then on
+    // each restart lands on a pass instant and is killed in that same instant, so the outage
+    // is one unbroken spell to the end.
+    assert_eq!(under.count, 1, "{under:?}");
+}

@@ -162,7 +162,8 @@ impl BlindSpotTracker {
                 self.agentless.set(&id, selected && !agent, now);
             }
         }
-        self.agent_pods.retain(|&p| !pods[p].gone || self.stranded.holds(&p));
+        // Pods gone since the last observation are still listed here, so that every interval
+        // they held closes now; they are dropped below.
         for &p in &self.agent_pods {
             let pod = &pods[p];
             let stranded =

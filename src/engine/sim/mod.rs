@@ -267,6 +267,13 @@ impl<'a> Simulation<'a> {
             if at > self.horizon {
                 break;
             }
+            // Measures see the state once every event of an instant is applied, so changes
+            // undone within the same instant (a container restarted and killed again) leave no
+            // zero-length spells behind.
+            if self.truth_changed && at > self.now {
+                self.truth_changed = false;
+                self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
+            }
             while next_sample < at {
                 self.samples.push(self.tracker.current(next_sample));
                 next_sample = next_sample + SAMPLE_INTERVAL;
@@ -275,10 +282,10 @@ impl<'a> Simulation<'a> {
             self.now = at;
             self.events += 1;
             self.handle(ev);
-            if self.truth_changed {
-                self.truth_changed = false;
-                self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
-            }
+        }
+        if self.truth_changed {
+            self.truth_changed = false;
+            self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
         }
         while next_sample <= self.horizon {
             self.samples.push(self.tracker.current(next_sample));

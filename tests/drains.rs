@@ -238,3 +238,28 @@ fn default_scenario_drains_strand_the_exists_pair_cluster_agent_but_not_the_empt
         );
     }
 }
+
+#[test]
+fn cluster_autoscaler_refuses_a_node_whose_pods_need_more_disruptions_than_the_budget_allows() {
+    // Two replicas, both on w1 (no anti-affinity; the other nodes are nearly full), one budget
+    // allowing one disruption: the second pod finds the budget used up.
+    let sc = scenario(
+        r#"(
+        name: "two-on-one", horizon: "1h",
+        nodes: [(name_pattern: "w{i}", count: 3, zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"})],
+        workloads: [
+            (name: "filler-w2", kind: Pod, node_name: "w2", requests: {"cpu": "3900m", "memory": "8Gi"}),
+            (name: "filler-w3", kind: Pod, node_name: "w3", requests: {"cpu": "3900m", "memory": "8Gi"}),
+        ],
+        agents: [(name: "cluster-agent", kind: Deployment, replicas: 2, requests: {"cpu": "200m", "memory": "256Mi"})],
+        policies: [(name: "none", tolerations: [])],
+        pdbs: [(name: "ca", workload: "cluster-agent", min_available: 1)],
+        timeline: [(at: "10m", node: "w1", event: Drain, drainer: "cluster-autoscaler", down_for: "15m")],
+    )"#,
+    );
+    let out = run(&sc, "cluster-agent", "none");
+    assert_eq!(bound_nodes(&out), vec!["w1", "w1"]);
+    let d = only_drain(&out);
+    assert_eq!(d.outcome, DrainOutcome::Refused, "{d:?}");
+    assert_eq!(d.eviction_attempts, 0);
+}

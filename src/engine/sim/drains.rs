@@ -184,8 +184,7 @@ impl Simulation<'_> {
             }
             Drainer::ClusterAutoscaler => {
                 let pods = self.pods_on(n);
-                let budgets: Vec<Vec<i32>> =
-                    pods.iter().map(|&p| self.matching_budget_allowances(p)).collect();
+                let budgets = self.remaining_budget_allowances(&pods);
                 let plan = {
                     let views: Vec<DrainPodView> = pods.iter().map(|&p| self.drain_view(p)).collect();
                     cluster_autoscaler::plan(
@@ -564,9 +563,26 @@ impl Simulation<'_> {
             .collect()
     }
 
-    /// `disruptionsAllowed` of every budget selecting pod `p`.
-    fn matching_budget_allowances(&self, p: PodId) -> Vec<i32> {
-        self.matching_budgets(p).into_iter().map(|b| self.budget_view(b).disruptions_allowed).collect()
+    /// For each pod in turn, the `disruptionsAllowed` left in every budget selecting it once the
+    /// earlier pods of the list have drawn on them: two pods of a budget allowing one disruption
+    /// block the node (cluster-autoscaler's remaining-budget tracking in its scale-down
+    /// simulation).
+    fn remaining_budget_allowances(&self, pods: &[PodId]) -> Vec<Vec<i32>> {
+        let mut drawn: BTreeMap<usize, i32> = BTreeMap::new();
+        let mut out = Vec::with_capacity(pods.len());
+        for &p in pods {
+            let matching = self.matching_budgets(p);
+            out.push(
+                matching
+                    .iter()
+                    .map(|&b| self.budget_view(b).disruptions_allowed - drawn.get(&b).copied().unwrap_or(0))
+                    .collect(),
+            );
+            for b in matching {
+                *drawn.entry(b).or_default() += 1;
+            }
+        }
+        out
     }
 
     /// The disruption controller's status of budget `b` now.

@@ -159,3 +159,53 @@ fn a_container_killed_as_it_restarts_leaves_one_unbroken_outage() {
     // is one unbroken spell to the end.
     assert_eq!(under.count, 1, "{under:?}");
 }
+
+/// B01(b): nodes under MemoryPressure stay feasible for the chart's old Exists pair, not for
+/// `[]`. The cluster agent loses its node (w1 deleted at 15 min) while w2 and w3 report
+/// MemoryPressure (injected from 10 min to 1 h 10 min).
+#[test]
+fn b01b_pressured_nodes_take_the_exists_pair_agent_but_not_the_empty_set() {
+    let sc = load_str(
+        r#"(
+        name: "b01b", horizon: "2h",
+        nodes: [(name_pattern: "w{i}", count: 3, zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"})],
+        workloads: [
+            (name: "filler-w2", kind: Pod, node_name: "w2", requests: {"cpu": "2", "memory": "8Gi"}),
+            (name: "filler-w3", kind: Pod, node_name: "w3", requests: {"cpu": "2", "memory": "8Gi"}),
+        ],
+        agents: [(name: "cluster-agent", kind: Deployment, replicas: 1,
+                  requests: {"cpu": "25m", "memory": "80Mi"}, limits: {"cpu": "1500m", "memory": "1536Mi"})],
+        policies: [
+            (name: "exists-pair", tolerations: [(operator: "Exists", effect: "NoSchedule"), (operator: "Exists", effect: "NoExecute")]),
+            (name: "none", tolerations: []),
+        ],
+        timeline: [
+            (at: "10m", node: "w2", event: InjectCondition, condition: "MemoryPressure", for_duration: "1h"),
+            (at: "10m", node: "w3", event: InjectCondition, condition: "MemoryPressure", for_duration: "1h"),
+            (at: "15m", node: "w1", event: RemoveNode),
+        ],
+    )"#,
+        "inline",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let bound = |out: &RunOutput| -> Vec<(f64, String)> {
+        out.agent_log
+            .iter()
+            .filter(|e| e.what == AgentEventKind::Bound)
+            .map(|e| (e.at.as_secs_f64(), e.node.clone().unwrap_or_default()))
+            .collect()
+    };
+    // The pod on the deleted node is removed after the 40 s pod-GC quarantine (940 s).
+    let pair = run(&sc, "exists-pair");
+    let b = bound(&pair);
+    assert_eq!(b.len(), 2, "{b:?}");
+    assert_eq!(b[1].0, 940.0);
+    assert!(b[1].1 == "w2" || b[1].1 == "w3");
+    assert!(pair.contention.memory_pressure.total > Duration::from_secs(3000), "{:?}", pair.contention);
+    // `[]` waits until the pressure ends at 1 h 10 min.
+    let none = run(&sc, "none");
+    let b = bound(&none);
+    assert_eq!(b.len(), 2, "{b:?}");
+    assert_eq!(b[1].0, 4200.0);
+    assert_eq!(none.contention.memory_pressure.total, Duration::ZERO);
+}

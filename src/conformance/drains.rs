@@ -17,8 +17,8 @@ use crate::controllers::drain::cluster_autoscaler::ClusterAutoscalerOptions;
 use crate::controllers::drain::kubectl::KubectlOptions;
 use crate::controllers::drain::skip_deleted::skip_deleted;
 use crate::controllers::drain::{
-    Action, DrainPlan, DrainPodView, Drainer, EvictionReaction, MIRROR_ANNOTATION, OwnerReference,
-    PodDecision, RestartPolicy, Volume, VolumeSource, cluster_api, cluster_autoscaler, karpenter, kubectl,
+    Action, DrainPlan, DrainPodView, Drainer, EvictionReaction, OwnedDrainPod, OwnerReference, PodDecision,
+    RestartPolicy, Volume, VolumeSource, cluster_api, cluster_autoscaler, karpenter, kubectl,
 };
 use crate::controllers::node_lifecycle::ConditionStatus;
 use crate::model::Toleration;
@@ -394,104 +394,65 @@ fn kubectl_eviction_fails(answers: &[u16], options: &KubectlOptions) -> bool {
     false
 }
 
-/// The owned data a [`DrainPodView`] borrows.
-struct PodData {
-    name: String,
-    namespace: String,
-    labels: BTreeMap<String, String>,
-    annotations: BTreeMap<String, String>,
-    owners: Vec<OwnerReference>,
-    controller_exists: bool,
-    controller_replicas: Option<i32>,
-    volumes: Vec<Volume>,
-    phase: PodPhase,
-    deleted_for: Option<Duration>,
-    age: Option<Duration>,
-    priority_class_name: String,
-    restart_policy: RestartPolicy,
-    termination_grace_period: Option<Duration>,
-    tolerations: Vec<Toleration>,
-}
-
-impl PodData {
-    fn new(pod: &PodObject, now: Timestamp, controllers: &[ControllerObject]) -> Result<PodData, EvalError> {
-        let meta = &pod.metadata;
-        let found = pod.controller().and_then(|c| {
-            controllers.iter().find(|o| {
-                o.kind == c.kind && o.metadata.name == c.name && o.metadata.namespace == meta.namespace
-            })
-        });
-        let volumes = pod
-            .spec
-            .volumes
+/// A vector's pod turned into what drainers read.
+fn pod_data(
+    pod: &PodObject,
+    now: Timestamp,
+    controllers: &[ControllerObject],
+) -> Result<OwnedDrainPod, EvalError> {
+    let meta = &pod.metadata;
+    let found = pod.controller().and_then(|c| {
+        controllers
             .iter()
-            .map(|v| {
-                let source = match (&v.empty_dir, &v.host_path) {
-                    (Some(e), _) => VolumeSource::EmptyDir { medium: e.medium.clone() },
-                    (None, Some(_)) => VolumeSource::HostPath,
-                    (None, None) => VolumeSource::Other,
-                };
-                Volume { name: v.name.clone(), source }
-            })
-            .collect();
-        let restart_policy = match pod.spec.restart_policy.as_str() {
-            "" => RestartPolicy::Always,
-            other => RestartPolicy::parse(other)
-                .ok_or_else(|| EvalError::Input(format!("unknown restartPolicy {other:?}")))?,
-        };
-        let termination_grace_period = pod
-            .spec
-            .termination_grace_period_seconds
-            .map(|s| Duration::from_secs(u64::try_from(s).unwrap_or(0)));
-        Ok(PodData {
-            name: meta.name.clone(),
-            namespace: meta.namespace.clone(),
-            labels: meta.labels.clone(),
-            annotations: meta.annotations.clone(),
-            owners: meta
-                .owner_references
-                .iter()
-                .map(|o| OwnerReference {
-                    api_version: o.api_version.clone(),
-                    kind: o.kind.clone(),
-                    name: o.name.clone(),
-                    controller: o.controller,
-                })
-                .collect(),
-            controller_exists: found.is_some(),
-            controller_replicas: found.and_then(|c| c.spec.replicas),
-            volumes,
-            // The API server sets Pending on creation, so a missing phase is Pending.
-            phase: phase(&pod.status.phase)?.unwrap_or(PodPhase::Pending),
-            deleted_for: optional_age(now, &meta.deletion_timestamp, "metadata.deletionTimestamp")?,
-            age: optional_age(now, &meta.creation_timestamp, "metadata.creationTimestamp")?,
-            priority_class_name: pod.spec.priority_class_name.clone(),
-            restart_policy,
-            termination_grace_period,
-            tolerations: pod.spec.tolerations.clone(),
+            .find(|o| o.kind == c.kind && o.metadata.name == c.name && o.metadata.namespace == meta.namespace)
+    });
+    let volumes = pod
+        .spec
+        .volumes
+        .iter()
+        .map(|v| {
+            let source = match (&v.empty_dir, &v.host_path) {
+                (Some(e), _) => VolumeSource::EmptyDir { medium: e.medium.clone() },
+                (None, Some(_)) => VolumeSource::HostPath,
+                (None, None) => VolumeSource::Other,
+            };
+            Volume { name: v.name.clone(), source }
         })
-    }
-
-    fn view(&self) -> DrainPodView<'_> {
-        DrainPodView {
-            name: &self.name,
-            namespace: &self.namespace,
-            labels: &self.labels,
-            annotations: &self.annotations,
-            owner_references: &self.owners,
-            controller_exists: self.controller_exists,
-            controller_replicas: self.controller_replicas,
-            is_mirror: self.annotations.contains_key(MIRROR_ANNOTATION),
-            volumes: &self.volumes,
-            phase: self.phase,
-            deleted_for: self.deleted_for,
-            age: self.age,
-            priority_class_name: &self.priority_class_name,
-            restart_policy: self.restart_policy,
-            termination_grace_period: self.termination_grace_period,
-            tolerations: &self.tolerations,
-        }
-    }
+        .collect();
+    let restart_policy = match pod.spec.restart_policy.as_str() {
+        "" => RestartPolicy::Always,
+        other => RestartPolicy::parse(other)
+            .ok_or_else(|| EvalError::Input(format!("unknown restartPolicy {other:?}")))?,
+    };
+    let termination_grace_period =
+        pod.spec.termination_grace_period_seconds.map(|s| Duration::from_secs(u64::try_from(s).unwrap_or(0)));
+    Ok(OwnedDrainPod {
+        name: meta.name.clone(),
+        namespace: meta.namespace.clone(),
+        labels: meta.labels.clone(),
+        annotations: meta.annotations.clone(),
+        owners: meta
+            .owner_references
+            .iter()
+            .map(|o| OwnerReference {
+                api_version: o.api_version.clone(),
+                kind: o.kind.clone(),
+                name: o.name.clone(),
+                controller: o.controller,
+            })
+            .collect(),
+        controller_exists: found.is_some(),
+        controller_replicas: found.and_then(|c| c.spec.replicas),
+        volumes,
+        // The API server sets Pending on creation, so a missing phase is Pending.
+        phase: phase(&pod.status.phase)?.unwrap_or(PodPhase::Pending),
+        deleted_for: optional_age(now, &meta.deletion_timestamp, "metadata.deletionTimestamp")?,
+        age: optional_age(now, &meta.creation_timestamp, "metadata.creationTimestamp")?,
+        priority_class_name: pod.spec.priority_class_name.clone(),
+        restart_policy,
+        termination_grace_period,
+        tolerations: pod.spec.tolerations.clone(),
+    })
 }
 
 /// The node's Ready condition (`False` when it has none, which is never "unreachable").
@@ -535,13 +496,10 @@ fn drain_plan(input: &Value) -> Result<Value, EvalError> {
             return Err(EvalError::Input(format!("pod name {:?} appears twice", pod.metadata.name)));
         }
     }
-    let listed: Vec<PodData> =
-        i.pods.iter().map(|p| PodData::new(p, now, &i.controllers)).collect::<Result<_, _>>()?;
-    let later: Vec<PodData> = i
-        .pods_arriving_later
-        .iter()
-        .map(|p| PodData::new(p, now, &i.controllers))
-        .collect::<Result<_, _>>()?;
+    let listed: Vec<OwnedDrainPod> =
+        i.pods.iter().map(|p| pod_data(p, now, &i.controllers)).collect::<Result<_, _>>()?;
+    let later: Vec<OwnedDrainPod> =
+        i.pods_arriving_later.iter().map(|p| pod_data(p, now, &i.controllers)).collect::<Result<_, _>>()?;
 
     let (plan, later_decisions): (DrainPlan, Vec<PodDecision>) = match drainer {
         Drainer::Kubectl => {
@@ -555,7 +513,7 @@ fn drain_plan(input: &Value) -> Result<Value, EvalError> {
                 ),
                 ..KubectlOptions::default()
             };
-            let views: Vec<DrainPodView<'_>> = listed.iter().map(PodData::view).collect();
+            let views: Vec<DrainPodView<'_>> = listed.iter().map(OwnedDrainPod::view).collect();
             let mut plan = kubectl::plan(&views, &options);
             if !plan.fails && plan.evicts_any() && kubectl_eviction_fails(answers, &options) {
                 plan.fails = true;
@@ -564,7 +522,7 @@ fn drain_plan(input: &Value) -> Result<Value, EvalError> {
             (plan, vec![PodDecision::of(Action::Skip); later.len()])
         }
         other => {
-            let all: Vec<DrainPodView<'_>> = listed.iter().chain(&later).map(PodData::view).collect();
+            let all: Vec<DrainPodView<'_>> = listed.iter().chain(&later).map(OwnedDrainPod::view).collect();
             let plan = match other {
                 Drainer::ClusterApi => {
                     let _: NoFlags = parse_input(&i.options)?;

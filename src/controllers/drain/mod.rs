@@ -362,33 +362,75 @@ impl Drainer {
     }
 }
 
+/// The owned data a [`DrainPodView`] borrows from, for callers that hold no pod record of their
+/// own (the conformance evaluators and tests); fields as in the view.
+#[derive(Clone, Debug, Default)]
+pub struct OwnedDrainPod {
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace`.
+    pub namespace: String,
+    /// `metadata.labels`.
+    pub labels: BTreeMap<String, String>,
+    /// `metadata.annotations`.
+    pub annotations: BTreeMap<String, String>,
+    /// `metadata.ownerReferences`.
+    pub owners: Vec<OwnerReference>,
+    /// Whether the controller object exists.
+    pub controller_exists: bool,
+    /// The controller's replicas, when known.
+    pub controller_replicas: Option<i32>,
+    /// `spec.volumes`.
+    pub volumes: Vec<Volume>,
+    /// `status.phase`.
+    pub phase: PodPhase,
+    /// Age of the deletion timestamp.
+    pub deleted_for: Option<Duration>,
+    /// Time since creation.
+    pub age: Option<Duration>,
+    /// `spec.priorityClassName`.
+    pub priority_class_name: String,
+    /// `spec.restartPolicy`.
+    pub restart_policy: RestartPolicy,
+    /// `spec.terminationGracePeriodSeconds`.
+    pub termination_grace_period: Option<Duration>,
+    /// `spec.tolerations`.
+    pub tolerations: Vec<Toleration>,
+}
+
+impl OwnedDrainPod {
+    /// The view a drainer's rules read.
+    pub fn view(&self) -> DrainPodView<'_> {
+        DrainPodView {
+            name: &self.name,
+            namespace: &self.namespace,
+            labels: &self.labels,
+            annotations: &self.annotations,
+            owner_references: &self.owners,
+            controller_exists: self.controller_exists,
+            controller_replicas: self.controller_replicas,
+            is_mirror: self.annotations.contains_key(MIRROR_ANNOTATION),
+            volumes: &self.volumes,
+            phase: self.phase,
+            deleted_for: self.deleted_for,
+            age: self.age,
+            priority_class_name: &self.priority_class_name,
+            restart_policy: self.restart_policy,
+            termination_grace_period: self.termination_grace_period,
+            tolerations: &self.tolerations,
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     //! An owned pod to borrow [`DrainPodView`]s from in tests.
 
     use super::*;
 
-    /// The owned data behind a view.
-    #[derive(Clone, Debug, Default)]
-    pub struct TestPod {
-        pub name: String,
-        pub namespace: String,
-        pub labels: BTreeMap<String, String>,
-        pub annotations: BTreeMap<String, String>,
-        pub owners: Vec<OwnerReference>,
-        pub controller_exists: bool,
-        pub controller_replicas: Option<i32>,
-        pub volumes: Vec<Volume>,
-        pub phase: PodPhase,
-        pub deleted_for: Option<Duration>,
-        pub age: Option<Duration>,
-        pub priority_class_name: String,
-        pub restart_policy: RestartPolicy,
-        pub termination_grace_period: Option<Duration>,
-        pub tolerations: Vec<Toleration>,
-    }
+    pub use super::OwnedDrainPod as TestPod;
 
-    impl TestPod {
+    impl OwnedDrainPod {
         /// A pod in `default` with no owner.
         pub fn new(name: &str) -> TestPod {
             TestPod { name: name.into(), namespace: "default".into(), ..TestPod::default() }
@@ -453,28 +495,6 @@ pub(crate) mod test_support {
         pub fn in_namespace(mut self, namespace: &str) -> TestPod {
             self.namespace = namespace.into();
             self
-        }
-
-        /// The view.
-        pub fn view(&self) -> DrainPodView<'_> {
-            DrainPodView {
-                name: &self.name,
-                namespace: &self.namespace,
-                labels: &self.labels,
-                annotations: &self.annotations,
-                owner_references: &self.owners,
-                controller_exists: self.controller_exists,
-                controller_replicas: self.controller_replicas,
-                is_mirror: self.annotations.contains_key(MIRROR_ANNOTATION),
-                volumes: &self.volumes,
-                phase: self.phase,
-                deleted_for: self.deleted_for,
-                age: self.age,
-                priority_class_name: &self.priority_class_name,
-                restart_policy: self.restart_policy,
-                termination_grace_period: self.termination_grace_period,
-                tolerations: &self.tolerations,
-            }
         }
     }
 }

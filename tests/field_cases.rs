@@ -1,6 +1,6 @@
 //! End-to-end runs of small scenarios whose outcome upstream semantics fix, including the field
-//! cases about NotReady, unreachable and tainted pools (B07, B08, B11, B12, B17 in the shared
-//! field-case list). Times are seconds from the start of the run; `t0` is on a node-monitor
+//! cases about NotReady, unreachable and tainted pools (B01(c), B07, B08, B11, B12, B17 in the
+//! shared field-case list). Times are seconds from the start of the run; `t0` is on a node-monitor
 //! pass, so with v1.35 defaults a silent node is marked unreachable at `t0 + 55 s`.
 
 use std::time::Duration;
@@ -312,6 +312,10 @@ fn b08_fixed_operator_tolerations_reschedule_at_t0_plus_175s() {
 // ----- B17: tolerationSeconds timing -----------------------------------------------------------
 
 fn b17_scenario(version: &str) -> Scenario {
+    b17_scenario_with(version, r#"(at: "10m", event: Silent, node: "w1")"#)
+}
+
+fn b17_scenario_with(version: &str, timeline: &str) -> Scenario {
     scenario(&format!(
         r#"(
         name: "b17", horizon: "1h", kubernetes_version: "{version}",
@@ -323,8 +327,12 @@ fn b17_scenario(version: &str) -> Scenario {
                 (key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 0)]),
             (name: "forever", tolerations: [
                 (key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute")]),
+            (name: "negative", tolerations: [
+                (key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: -10)]),
+            (name: "not-ready-60s", tolerations: [
+                (key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 60)]),
         ],
-        timeline: [(at: "10m", event: Silent, node: "w1")],
+        timeline: [{timeline}],
     )"#
     ))
 }
@@ -343,6 +351,102 @@ fn b17_zero_seconds_means_immediately_and_omitted_means_forever() {
     let zero = run(&sc, "app", "zero");
     assert_eq!(deletions(&zero), vec![(655.0, "w1".into(), DeletionCause::TaintEviction)]);
     assert!(deletions(&run(&sc, "app", "forever")).is_empty());
+}
+
+#[test]
+fn b17_negative_toleration_seconds_evict_as_soon_as_the_taint_appears() {
+    // B17: tolerationSeconds <= 0 means "now": deleted when unreachable appears at t0 + 55 s.
+    let out = run(&b17_scenario("1.35"), "app", "negative");
+    assert_eq!(deletions(&out), vec![(655.0, "w1".into(), DeletionCause::TaintEviction)]);
+    assert_eq!(bindings(&out)[1].0, 655.0);
+}
+
+#[test]
+fn b17_set_c_goes_at_t0_plus_355s_on_a_silent_node_and_60s_after_ready_false() {
+    // B17: C's 60 s covers only not-ready; a silent node is unreachable, where the API's 300 s apply.
+    let silent = run(&b17_scenario("1.35"), "app", "not-ready-60s");
+    assert_eq!(deletions(&silent), vec![(955.0, "w1".into(), DeletionCause::TaintEviction)]);
+    let sc = b17_scenario_with("1.35", r#"(at: "10m", event: NotReady, node: "w1", for_duration: "20m")"#);
+    let not_ready = run(&sc, "app", "not-ready-60s");
+    assert_eq!(deletions(&not_ready), vec![(660.0, "w1".into(), DeletionCause::TaintEviction)]);
+    let defaults = run(&sc, "app", "defaults");
+    assert_eq!(deletions(&defaults), vec![(900.0, "w1".into(), DeletionCause::TaintEviction)]);
+}
+
+// ----- B01(c): the ThreatMapper agents on a node that stops heartbeating ----------------------
+
+/// The cluster agent's node goes silent at 10 min and its Node object is deleted at 30 min.
+fn b01c_cluster_agent() -> Scenario {
+    cluster_agent_scenario(
+        r#"(at: "10m", event: Silent, node: "w1"), (at: "30m", event: RemoveNode, node: "w1")"#,
+    )
+}
+
+#[test]
+fn b01c_exists_pair_cluster_agent_stays_bound_until_the_node_object_is_deleted() {
+    // B01(c): TM is never taint-evicted; the pod is replaced only once the Node object is gone
+    // (deleted at 1800 s, pod garbage-collected 40 s later).
+    let out = run(&b01c_cluster_agent(), "cluster-agent", "exists-pair");
+    assert_eq!(deletions(&out), vec![(1840.0, "w1".into(), DeletionCause::GarbageCollection)]);
+    assert_eq!(out.counters.taint_evictions, 0);
+    let b = bindings(&out);
+    assert_eq!(b.len(), 2, "{b:?}");
+    assert_eq!(b[1].0, 1840.0);
+    assert!(b[1].1 == "w2" || b[1].1 == "w3", "{b:?}");
+    // Stranded from 600 s to 1840 s; no replica until the replacement runs at 1845 s.
+    assert_eq!(out.blind_spots.stranded_agents.total, Duration::from_secs(1240));
+    assert_eq!(out.blind_spots.no_replica.unwrap().total, Duration::from_secs(1245));
+}
+
+#[test]
+fn b01c_empty_and_not_ready_60s_cluster_agents_move_at_t0_plus_355s() {
+    // B01(c): B and C are deleted at t0 + 355 s and replaced on w2 or w3 at once.
+    for policy in ["none", "not-ready-60s"] {
+        let out = run(&b01c_cluster_agent(), "cluster-agent", policy);
+        assert_eq!(deletions(&out), vec![(955.0, "w1".into(), DeletionCause::TaintEviction)], "{policy}");
+        let b = bindings(&out);
+        assert_eq!(b.len(), 2, "{policy}: {b:?}");
+        assert_eq!(b[1].0, 955.0, "{policy}");
+        assert!(b[1].1 == "w2" || b[1].1 == "w3", "{policy}: {b:?}");
+        assert_eq!(out.blind_spots.stranded_agents.total, Duration::from_secs(355), "{policy}");
+        assert_eq!(out.blind_spots.no_replica.unwrap().total, Duration::from_secs(360), "{policy}");
+    }
+}
+
+#[test]
+fn b01c_node_agent_on_a_silent_node_is_never_evicted_and_resumes_when_it_is_back() {
+    // B01(c): the DaemonSet's own tolerations keep its pod with TM and with B; the node-level
+    // gap lasts only while the node is down (silent 600 s to 1800 s, restarted at 1805 s).
+    let sc = scenario(
+        r#"(
+        name: "b01c-node-agent", horizon: "1h",
+        nodes: [(name_pattern: "w{i}", count: 3, zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"})],
+        workloads: [(name: "app", kind: Deployment, replicas: 3, one_per_node: true, requests: {"cpu": "100m", "memory": "100Mi"})],
+        agents: [(name: "deepfence-agent", kind: DaemonSet,
+                  requests: {"cpu": "150m", "memory": "512Mi"}, limits: {"cpu": "1500m", "memory": "1536Mi"})],
+        policies: [
+            (name: "exists-pair", tolerations: [
+                (operator: "Exists", effect: "NoSchedule"), (operator: "Exists", effect: "NoExecute")]),
+            (name: "none", tolerations: []),
+        ],
+        timeline: [(at: "10m", event: Silent, node: "w1", for_duration: "20m")],
+    )"#,
+    );
+    for policy in ["exists-pair", "none"] {
+        let out = run(&sc, "deepfence-agent", policy);
+        assert!(deletions(&out).is_empty(), "{policy}: {:?}", deletions(&out));
+        assert_eq!(bindings(&out).len(), 3, "{policy}: no pod is ever replaced");
+        let w1_starts: Vec<f64> =
+            events(&out, |e| e.what == AgentEventKind::Started && e.node.as_deref() == Some("w1"))
+                .into_iter()
+                .map(|e| secs(e.at))
+                .collect();
+        assert_eq!(w1_starts, vec![0.0, 1805.0], "{policy}");
+        assert_eq!(out.blind_spots.stranded_agents.total, Duration::from_secs(1200), "{policy}");
+        // Usable but agent-less only for the 5 s start-up after the node is back.
+        let agentless = out.blind_spots.agentless_nodes.unwrap();
+        assert_eq!((agentless.count, agentless.total), (1, Duration::from_secs(5)), "{policy}");
+    }
 }
 
 // ----- events aimed at the node running the agent ---------------------------------------------

@@ -33,7 +33,8 @@ fn bound_nodes(out: &RunOutput) -> Vec<String> {
 
 /// Three workers; w2 and w3 half full, so the single cluster-agent replica sits on the emptiest
 /// node, w1, which is drained at 600 s by `drainer` (timeout 10 min, down 15 min). The agent
-/// runs under the chart's old Exists pair or under `[]`. B01(a) and B02 in one shape.
+/// runs under the chart's old Exists pair, `[]`, the not-ready 60 s set or the catch-all.
+/// B01(a), B02 and B05 in one shape.
 fn drained_agent_node(drainer: &str, extra: &str) -> Scenario {
     scenario(&format!(
         r#"(
@@ -50,6 +51,9 @@ fn drained_agent_node(drainer: &str, extra: &str) -> Scenario {
             (name: "exists-pair", tolerations: [
                 (operator: "Exists", effect: "NoSchedule"), (operator: "Exists", effect: "NoExecute")]),
             (name: "none", tolerations: []),
+            (name: "not-ready-60s", tolerations: [
+                (key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 60)]),
+            (name: "catch-all", tolerations: [(operator: "Exists")]),
         ],
         timeline: [(at: "10m", node: "w1", event: Drain, drainer: "{drainer}", timeout: "10m", down_for: "15m")],
     )"#
@@ -114,6 +118,155 @@ fn b05_cluster_autoscaler_taint_does_not_keep_a_wildcard_pod_away() {
     assert_eq!(d.outcome, DrainOutcome::Completed);
     assert_eq!(bound_nodes(&out), vec!["w1", "w1"]);
     assert!(d.agent_left_behind);
+}
+
+#[test]
+fn b01a_empty_and_not_ready_60s_replacements_leave_the_drained_node_empty_by_602s() {
+    // B01(a): with B or C the replacement is filtered off the cordoned w1; only the DaemonSet
+    // pod is left when the node goes down, well within the 30 s grace period.
+    for policy in ["none", "not-ready-60s"] {
+        let out = run(&drained_agent_node("kubectl", ""), "cluster-agent", policy);
+        let d = only_drain(&out);
+        assert_eq!((d.outcome, secs(d)), (DrainOutcome::Completed, (600.0, 602.0)), "{policy}");
+        assert_eq!((d.eviction_attempts, d.came_back, d.left_behind), (1, 0, 0), "{policy}");
+        assert_eq!(d.killed, 1, "{policy}: only the node-exporter pod goes down with w1");
+        let moved = bound_nodes(&out);
+        assert_eq!(moved.len(), 2, "{policy}: {moved:?}");
+        assert!(moved[1] == "w2" || moved[1] == "w3", "{policy}: {moved:?}");
+        // Down from the eviction (600 s) until the replacement runs (605 s).
+        assert_eq!(out.blind_spots.no_replica.unwrap().total, Duration::from_secs(5), "{policy}");
+    }
+}
+
+#[test]
+fn b05_a_wildcard_pod_arriving_after_the_eviction_list_dies_with_the_node() {
+    // B05: the replacement passes the filter on the tainted w1 after the autoscaler listed the
+    // node's pods; the node goes down at 605 s with it, and the pod, never evicted, waits there
+    // until the node is back (1505 s) and runs at 1510 s.
+    for policy in ["exists-pair", "catch-all"] {
+        let out = run(&drained_agent_node("cluster-autoscaler", ""), "cluster-agent", policy);
+        let d = only_drain(&out);
+        assert_eq!((d.outcome, secs(d)), (DrainOutcome::Completed, (600.0, 605.0)), "{policy}");
+        // The agent and the node-exporter pod were on the eviction list; the replacement was not.
+        assert_eq!(d.eviction_attempts, 2, "{policy}");
+        assert_eq!((d.came_back, d.left_behind, d.killed), (1, 1, 1), "{policy}");
+        assert!(d.agent_left_behind, "{policy}");
+        assert_eq!(bound_nodes(&out), vec!["w1", "w1"], "{policy}");
+        assert_eq!(out.blind_spots.stranded_agents.total, Duration::from_secs(900), "{policy}");
+        assert_eq!(out.blind_spots.no_replica.unwrap().total, Duration::from_secs(910), "{policy}");
+    }
+}
+
+#[test]
+fn b05_empty_and_not_ready_60s_pods_never_land_on_the_node_being_deleted() {
+    // B05: B and C do not tolerate ToBeDeletedByClusterAutoscaler:NoSchedule.
+    for policy in ["none", "not-ready-60s"] {
+        let out = run(&drained_agent_node("cluster-autoscaler", ""), "cluster-agent", policy);
+        let d = only_drain(&out);
+        assert_eq!((d.outcome, secs(d)), (DrainOutcome::Completed, (600.0, 605.0)), "{policy}");
+        assert_eq!((d.came_back, d.left_behind, d.killed), (0, 0, 0), "{policy}");
+        let nodes = bound_nodes(&out);
+        assert_eq!(nodes.len(), 2, "{policy}: {nodes:?}");
+        assert!(nodes[1..].iter().all(|n| n != "w1"), "{policy}: {nodes:?}");
+        assert_eq!(out.blind_spots.no_replica.unwrap().total, Duration::from_secs(5), "{policy}");
+    }
+}
+
+// ----- B02: Calico Deployments during a node-group rolling update --------------------------------
+
+/// An old node `w-old` running the three Calico Deployments (one replica each) and the
+/// calico-node DaemonSet, drained at 600 s by `drainer` (timeout 10 min, down 15 min); the two
+/// new nodes are half full, so the emptied old node scores best. `chart` is the tolerations of
+/// all three Deployments; `typha_pdb` adds a Typha budget allowing no disruption.
+fn b02(chart: &str, drainer: &str, typha_pdb: bool) -> Scenario {
+    let pdbs = if typha_pdb {
+        r#"pdbs: [(name: "calico-typha", workload: "calico-typha", max_unavailable: 0)],"#
+    } else {
+        ""
+    };
+    scenario(&format!(
+        r#"(
+        name: "b02", horizon: "2h",
+        nodes: [
+            (name: "w-old", zone: "z1", capacity: {{"cpu": "4", "memory": "16Gi", "pods": "110"}}),
+            (name_pattern: "w-new{{i}}", count: 2, zone: "z1", capacity: {{"cpu": "4", "memory": "16Gi", "pods": "110"}}),
+        ],
+        workloads: [
+            (name: "app-new1", kind: Pod, node_name: "w-new1", requests: {{"cpu": "2", "memory": "8Gi"}}),
+            (name: "app-new2", kind: Pod, node_name: "w-new2", requests: {{"cpu": "2", "memory": "8Gi"}}),
+            (name: "calico-node", namespace: "calico-system", kind: DaemonSet, host_network: true,
+             requests: {{"cpu": "250m", "memory": "128Mi"}}, tolerations: [(operator: "Exists")]),
+        ],
+        agents: [
+            (name: "tigera-operator", namespace: "tigera-operator", kind: Deployment,
+             requests: {{"cpu": "10m", "memory": "64Mi"}}, tolerations: {chart}),
+            (name: "calico-typha", namespace: "calico-system", kind: Deployment,
+             requests: {{"cpu": "10m", "memory": "64Mi"}}, tolerations: {chart}),
+            (name: "calico-kube-controllers", namespace: "calico-system", kind: Deployment,
+             requests: {{"cpu": "10m", "memory": "64Mi"}}, tolerations: {chart}),
+        ],
+        policies: [(name: "chart", tolerations: {chart})],
+        {pdbs}
+        timeline: [(at: "10m", node: "w-old", event: Drain, drainer: "{drainer}", timeout: "10m", down_for: "15m")],
+    )"#
+    ))
+}
+
+/// Calico's hard-coded Deployment tolerations, the same as ThreatMapper's old pair.
+const CALICO_TOLERATIONS: &str =
+    r#"[(effect: "NoExecute", operator: "Exists"), (effect: "NoSchedule", operator: "Exists")]"#;
+
+#[test]
+fn b02_calico_deployments_with_the_exists_pair_come_back_to_the_cordoned_node() {
+    // B02: all three evicted pods are re-created on w-old, which tolerates nothing less than
+    // what they carry; kubectl reports success with the three left behind.
+    let out = run(&b02(CALICO_TOLERATIONS, "kubectl", false), "calico-typha", "chart");
+    let d = only_drain(&out);
+    assert_eq!((d.outcome, secs(d)), (DrainOutcome::Completed, (600.0, 602.0)));
+    assert_eq!((d.eviction_attempts, d.came_back, d.left_behind), (3, 3, 3));
+    // The three replacements and the calico-node pod go down with the node.
+    assert_eq!(d.killed, 4);
+    assert_eq!(bound_nodes(&out), vec!["w-old", "w-old"]);
+}
+
+#[test]
+fn b02_an_upgrade_drain_that_waits_for_no_evictable_pods_never_finishes_with_the_exists_pair() {
+    // B02: a re-listing drainer evicts the three returning pods at every 20 s pass
+    // (600 s, 620 s, ..., 1180 s) until its 10 min timeout.
+    let out = run(&b02(CALICO_TOLERATIONS, "cluster-api", false), "calico-typha", "chart");
+    let d = only_drain(&out);
+    assert_eq!((d.outcome, secs(d)), (DrainOutcome::TimedOut, (600.0, 1200.0)));
+    assert_eq!((d.eviction_attempts, d.came_back, d.left_behind), (90, 90, 3));
+}
+
+#[test]
+fn b02_with_empty_tolerations_the_pods_move_to_new_nodes_in_one_eviction_round() {
+    // B02: without the unschedulable toleration each pod is evicted once and lands on a new
+    // node; kubectl is done when the evicted pods are gone, Cluster API at its next listing.
+    for (drainer, ended) in [("kubectl", 602.0), ("cluster-api", 620.0)] {
+        let out = run(&b02("[]", drainer, false), "calico-typha", "chart");
+        let d = only_drain(&out);
+        assert_eq!((d.outcome, secs(d)), (DrainOutcome::Completed, (600.0, ended)), "{drainer}");
+        assert_eq!((d.eviction_attempts, d.came_back, d.left_behind), (3, 0, 0), "{drainer}");
+        let nodes = bound_nodes(&out);
+        assert_eq!(nodes.len(), 2, "{drainer}: {nodes:?}");
+        assert!(nodes[1].starts_with("w-new"), "{drainer}: {nodes:?}");
+    }
+}
+
+#[test]
+fn b02_a_typha_budget_allowing_no_disruption_refuses_each_eviction_retried_every_5s() {
+    // B02 (as B09): Typha's eviction is answered 429 at 600, 605, ..., 1195 s; the other two
+    // Deployments are evicted once each. The drain gives up at its timeout and keeps the node.
+    for (chart, came_back) in [(CALICO_TOLERATIONS, 2), ("[]", 0)] {
+        let out = run(&b02(chart, "kubectl", true), "calico-typha", "chart");
+        let d = only_drain(&out);
+        assert_eq!((d.outcome, secs(d)), (DrainOutcome::TimedOut, (600.0, 1200.0)), "{chart}");
+        assert_eq!((d.eviction_attempts, d.pdb_refusals), (122, 120), "{chart}");
+        assert_eq!(d.came_back, came_back, "{chart}");
+        assert_eq!(d.killed, 0, "{chart}");
+        assert_eq!(bound_nodes(&out), vec!["w-old"], "{chart}: Typha never moves");
+    }
 }
 
 // ----- PodDisruptionBudgets ------------------------------------------------------------------

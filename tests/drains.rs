@@ -218,8 +218,8 @@ const CALICO_TOLERATIONS: &str =
 
 #[test]
 fn b02_calico_deployments_with_the_exists_pair_come_back_to_the_cordoned_node() {
-    // B02: all three evicted pods are re-created on w-old, which tolerates nothing less than
-    // what they carry; kubectl reports success with the three left behind.
+    // B02: the three evicted pods are re-created on w-old (their tolerations cover the cordon and
+    // it is the emptiest node); kubectl reports success with the three left behind.
     let out = run(&b02(CALICO_TOLERATIONS, "kubectl", false), "calico-typha", "chart");
     let d = only_drain(&out);
     assert_eq!((d.outcome, secs(d)), (DrainOutcome::Completed, (600.0, 602.0)));
@@ -358,6 +358,20 @@ fn b03_with_no_other_room_the_catch_all_operator_returns_to_the_drained_node() {
     let narrowed = run(&b03(false), "cilium-operator", "narrowed");
     let d = only_drain(&narrowed);
     assert_eq!((d.came_back, d.left_behind), (0, 0), "the cordon keeps it off: {d:?}");
+}
+
+#[test]
+fn b03_the_narrowed_operator_moves_off_the_drained_node_within_the_grace_period() {
+    // B03: the narrowed list fails the cordon filter on cp1; the one node left for the evicted
+    // replica (anti-affinity) is cp3 with room, and the drain completes when the old pod is gone.
+    let out = run(&b03(true), "cilium-operator", "narrowed");
+    let d = only_drain(&out);
+    assert_eq!((d.outcome, secs(d)), (DrainOutcome::Completed, (600.0, 602.0)));
+    assert_eq!((d.eviction_attempts, d.came_back, d.left_behind), (1, 0, 0));
+    assert_eq!(bound_nodes(&out).last().map(String::as_str), Some("cp3"));
+    let moved =
+        out.agent_log.iter().find(|e| e.what == AgentEventKind::Bound && e.node.as_deref() == Some("cp3"));
+    assert_eq!(moved.map(|e| e.at.as_secs_f64()), Some(600.0));
 }
 
 #[test]

@@ -264,6 +264,24 @@ fn b07_keyed_tolerations_move_typha_at_t0_plus_355s_and_the_blanket_set_never_do
 }
 
 #[test]
+fn b07_the_blanket_set_keeps_typha_bound_until_the_node_object_is_deleted() {
+    // B07: with the new tolerations typha is replaced only once the Node object is deleted
+    // (1 h), by the pod garbage collector 40 s later; it lands on n2 at once.
+    let mut sc = b07_scenario(true);
+    sc.timeline.push(taintsim::scenario::TimelineEvent::named(
+        SimTime::from_secs(3600),
+        taintsim::scenario::TimelineAction::RemoveNode { node: "n1".into() },
+    ));
+    let new = run(&sc, "calico-typha", "new-blanket");
+    assert_eq!(deletions(&new), vec![(3640.0, "n1".into(), DeletionCause::GarbageCollection)]);
+    assert_eq!(bindings(&new).last().unwrap(), &(3640.0, "n2".to_string()));
+    assert_eq!(new.blind_spots.stranded_agents.total, Duration::from_secs(3040));
+    // The keyed 300 s set had moved it long before: at t0 + 355 s.
+    let old = run(&sc, "calico-typha", "old-keyed-300s");
+    assert_eq!(deletions(&old), vec![(955.0, "n1".into(), DeletionCause::TaintEviction)]);
+}
+
+#[test]
 fn b07_when_every_zone_is_fully_disrupted_nothing_is_evicted() {
     let sc = b07_scenario(false);
     let old = run(&sc, "calico-typha", "old-keyed-300s");

@@ -70,7 +70,7 @@ fn b16_under_memory_pressure_the_kubelet_evicts_the_agent_using_three_times_its_
         SimTime::from_secs(300),
         TimelineAction::UsageSpike {
             node: "w1".into(),
-            workload: "api".into(),
+            workload: Some("api".into()),
             resource: UsageResource::Memory,
             amount: q("2Gi"),
         },

@@ -1161,6 +1161,7 @@ fn drain_events_resolve_with_each_drainers_default_timeout() {
         drainer,
         timeout: timeout.map(Duration::from_secs),
         down_for: Duration::from_secs(down_for),
+        interruption: false,
     };
     let got: Vec<(SimTime, String, DrainSpec)> = s
         .timeline
@@ -1232,7 +1233,7 @@ fn drain_fields_are_checked() {
         &src,
         14,
         "\"1h\")",
-        "timeline[0].for_duration: for_duration is only for Silent, NotReady, AddTaint, Cordon, UsageSpike and InjectCondition (a Drain brings the node back itself, after down_for)",
+        "timeline[0].for_duration: for_duration is only for Silent, NotReady, AddTaint, Cordon, UsageSpike and InjectCondition (a Drain or SpotInterruption brings the node back itself, after down_for)",
     );
     for field in [r#"drainer: "kubectl""#, r#"timeout: "1m""#, r#"down_for: "1m""#] {
         let src = timeline(&format!(r#"(at: "1h", node: "w1", event: Cordon, {field})"#));
@@ -1419,7 +1420,7 @@ fn usage_spikes_and_injected_conditions_resolve_and_expand() {
     let minutes = |m: u64| SimTime::from_secs(m * 60);
     let spike = |node: &str, workload: &str, resource, amount: Quantity| TimelineAction::UsageSpike {
         node: node.into(),
-        workload: workload.into(),
+        workload: Some(workload.into()),
         resource,
         amount,
     };
@@ -1441,7 +1442,7 @@ fn usage_spikes_and_injected_conditions_resolve_and_expand() {
                 minutes(570),
                 TimelineAction::UsageSpikeEnd {
                     node: "w1".into(),
-                    workload: "web".into(),
+                    workload: Some("web".into()),
                     resource: UsageResource::Memory,
                     amount: quantity("3Gi"),
                 }
@@ -1490,8 +1491,10 @@ fn usage_spikes_and_injected_conditions_resolve_and_expand() {
 #[test]
 fn usage_spike_fields_are_checked() {
     let spike = |rest: &str| timeline(&format!(r#"(at: "1h", node: "w1", event: UsageSpike, {rest})"#));
+    // Without a workload the node itself uses more, outside its pods.
     let src = spike(r#"resource: "memory", amount: "1Gi""#);
-    expect(&src, 14, "(at", "timeline[0].workload: UsageSpike needs workload");
+    let s = load_str(&src, "t").unwrap();
+    assert!(matches!(&s.timeline[0].action, TimelineAction::UsageSpike { workload: None, .. }));
     let src = spike(r#"workload: "web", amount: "1Gi""#);
     expect(&src, 14, "(at", "timeline[0].resource: UsageSpike needs resource");
     let src = spike(r#"workload: "web", resource: "memory""#);

@@ -26,9 +26,13 @@ Examples:
       Same scenario with seed 7, no progress output.
   for s in 1 2 3 4 5; do taintsim run my-cluster.ron --seed $s --quiet --out reports/seed-$s; done
       Run a few seeds before drawing conclusions (see Seeds).
+  taintsim run --dump-timeline --seed 7 > week.ron
+      Print every timeline entry, the generated week included, as scenario file entries.
 
 Seeds:
-  The seed fixes the scheduler's tie-breaks between equally good nodes. A single-replica
+  The seed fixes the events the scenario's generators draw (node failures, outages,
+  pressure episodes, maintenance, spot interruptions; the same for every policy) and the
+  scheduler's tie-breaks between equally good nodes. A single-replica
   agent's landing node can therefore change with the seed, and with it which timeline events
   hit the agent: its measures can change a lot from one seed to another. Compare a few seeds
   before concluding.
@@ -70,13 +74,19 @@ pub struct Args {
     /// No progress and timing lines on stderr (warnings and errors are still printed).
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Print the whole timeline (written and generated entries, in time order, as scenario
+    /// file entries with their source) to stdout, and stop without running.
+    #[arg(long)]
+    pub dump_timeline: bool,
 }
 
-/// Loads the scenario named by `path`, or the embedded default.
-pub fn load(path: Option<&Path>) -> Result<Scenario, ScenarioError> {
+/// Loads the scenario named by `path`, or the embedded default, with its seed replaced by
+/// `seed` when given (generated events are drawn from it while loading).
+pub fn load(path: Option<&Path>, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     match path {
-        Some(p) => scenario::load_file(p),
-        None => Ok(scenario::default_scenario()),
+        Some(p) => scenario::load_file_with_seed(p, seed),
+        None => Ok(scenario::default_scenario_with_seed(seed)),
     }
 }
 
@@ -131,15 +141,21 @@ fn stdout_write(text: &str) -> io::Result<()> {
 
 /// Runs the comparison and writes the reports; returns the process exit code.
 pub fn run(args: &Args) -> ExitCode {
-    let mut scenario = match load(args.scenario.as_deref()) {
+    let scenario = match load(args.scenario.as_deref(), args.seed) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("taintsim: {e}");
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    if let Some(seed) = args.seed {
-        scenario.seed = seed;
+    if args.dump_timeline {
+        return match stdout_write(&scenario.dump_timeline()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("taintsim: cannot write to stdout: {e}");
+                ExitCode::from(EXIT_FAILURE)
+            }
+        };
     }
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&scenario.name));
 

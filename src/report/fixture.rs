@@ -50,6 +50,7 @@ fn drain_event(secs: u64, node: &str, drainer: Drainer, timeout: Option<u64>) ->
                 drainer,
                 timeout: timeout.map(Duration::from_secs),
                 down_for: Duration::from_secs(300),
+                interruption: false,
             },
         },
     }
@@ -103,6 +104,8 @@ pub(crate) fn scenario() -> Scenario {
             drain_event(2400, "node-a", Drainer::Karpenter, None),
         ],
         pdbs: Vec::new(),
+        generators: Vec::new(),
+        listing: Vec::new(),
     }
 }
 

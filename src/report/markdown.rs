@@ -552,10 +552,16 @@ fn describe(action: &TimelineAction) -> String {
         TimelineAction::KubeletNotReady { .. } => "kubelet reports NotReady".into(),
         TimelineAction::KubeletReady { .. } => "kubelet reports Ready again".into(),
         TimelineAction::UsageSpike { workload, resource, amount, .. } => {
-            format!("pods of {} use {} more {}", escape(workload), amount, resource.as_str())
+            match workload {
+                Some(w) => format!("pods of {} use {} more {}", escape(w), amount, resource.as_str()),
+                None => format!("the node uses {} more {} outside its pods", amount, resource.as_str()),
+            }
         }
         TimelineAction::UsageSpikeEnd { workload, resource, .. } => {
-            format!("{} spike of {} ends", resource.as_str(), escape(workload))
+            match workload {
+                Some(w) => format!("{} spike of {} ends", resource.as_str(), escape(w)),
+                None => format!("{} spike outside pods ends", resource.as_str()),
+            }
         }
         TimelineAction::InjectCondition { condition, status, .. } => {
             format!("{} set to {} (injected)", condition.as_str(), if *status { "True" } else { "False" })

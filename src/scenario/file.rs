@@ -6,8 +6,8 @@
 //! own messages ("Unexpected field named `x` in `Node`"). Maps are read into ordinary maps; a
 //! key written twice is caught from the source text ([`super::locate::SourceMap`]).
 
-use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -34,6 +34,8 @@ pub(crate) struct ScenarioFile {
     pub(crate) timeline: Vec<EventFile>,
     #[serde(default)]
     pub(crate) pdbs: Vec<PdbFile>,
+    #[serde(default)]
+    pub(crate) generators: Vec<GeneratorFile>,
 }
 
 /// Overrides of the version defaults; every field optional.
@@ -56,36 +58,49 @@ pub(crate) struct SettingsFile {
 }
 
 /// A single node (`name`) or a group of alike nodes (`name_pattern` + `count`).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename = "Node", deny_unknown_fields)]
 pub(crate) struct NodeFile {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) name_pattern: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) first_index: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) zone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) zones: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) pool: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) labels: BTreeMap<String, String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) taints: Vec<TaintFile>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub(crate) unschedulable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) capacity: Option<BTreeMap<String, QuantityText>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) allocatable: Option<BTreeMap<String, QuantityText>>,
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// A taint, with Kubernetes' field names.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename = "Taint", deny_unknown_fields)]
 pub(crate) struct TaintFile {
     pub(crate) key: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub(crate) value: String,
     pub(crate) effect: String,
     /// Accepted so `kubectl get node -o yaml` output can be pasted; not used.
-    #[serde(rename = "timeAdded")]
+    #[serde(rename = "timeAdded", skip_serializing_if = "Option::is_none")]
     #[allow(dead_code)]
     pub(crate) time_added: Option<String>,
 }
@@ -385,9 +400,10 @@ pub(crate) struct PolicyFile {
 }
 
 /// What a timeline entry does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename = "Event")]
 pub(crate) enum EventKind {
+    #[default]
     Silent,
     Back,
     NotReady,
@@ -401,6 +417,7 @@ pub(crate) enum EventKind {
     Drain,
     UsageSpike,
     InjectCondition,
+    SpotInterruption,
 }
 
 impl EventKind {
@@ -419,30 +436,133 @@ impl EventKind {
     }
 }
 
-/// One timeline entry.
-#[derive(Clone, Debug, Deserialize)]
+/// One timeline entry. Also written back out (`run --dump-timeline`), fields in this order,
+/// absent ones left out.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename = "TimelineEvent", deny_unknown_fields)]
 pub(crate) struct EventFile {
     pub(crate) at: String,
-    pub(crate) event: EventKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) node: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) node_of: Option<String>,
+    pub(crate) event: EventKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) taint: Option<TaintFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) new_node: Option<NodeFile>,
-    pub(crate) for_duration: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) drainer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) timeout: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) notice: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) down_for: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) workload: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) resource: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) amount: Option<QuantityText>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) condition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) status: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) for_duration: Option<String>,
+}
+
+/// A generator of timeline events: the cluster's weather, materialized from the seed.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename = "Generator", deny_unknown_fields)]
+pub(crate) enum GeneratorFile {
+    /// Each node of the pool fails and is repaired, over and over.
+    NodeFailures {
+        name: String,
+        pool: Option<String>,
+        failure: Option<FailureFile>,
+        time_between_failures: Option<DistributionFile>,
+        time_to_repair: Option<DistributionFile>,
+        from: Option<String>,
+        until: Option<String>,
+    },
+    /// Every node of a zone fails at once.
+    ZoneOutages {
+        name: String,
+        zones: Option<Vec<String>>,
+        failure: Option<FailureFile>,
+        time_between: Option<DistributionFile>,
+        duration: Option<DistributionFile>,
+        from: Option<String>,
+        until: Option<String>,
+    },
+    /// Usage spikes on the nodes of a pool.
+    PressureEpisodes {
+        name: String,
+        pool: Option<String>,
+        workload: Option<String>,
+        resource: Option<String>,
+        amount: QuantityText,
+        amount_max: Option<QuantityText>,
+        time_between: Option<DistributionFile>,
+        duration: Option<DistributionFile>,
+        from: Option<String>,
+        until: Option<String>,
+    },
+    /// A node-pool upgrade: the pool drained `max_unavailable` nodes at a time.
+    RollingMaintenance {
+        name: String,
+        pool: Option<String>,
+        at: String,
+        every: Option<String>,
+        max_unavailable: Option<u32>,
+        drainer: Option<String>,
+        timeout: Option<String>,
+        down_for: Option<String>,
+        until: Option<String>,
+    },
+    /// Spot or preemptible nodes reclaimed by the provider after a notice.
+    SpotInterruptions {
+        name: String,
+        pool: Option<String>,
+        time_between: Option<DistributionFile>,
+        notice: Option<String>,
+        drainer: Option<String>,
+        down_for: Option<String>,
+        from: Option<String>,
+        until: Option<String>,
+    },
+}
+
+/// How a generated node failure shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename = "Failure")]
+pub(crate) enum FailureFile {
+    Silent,
+    NotReady,
+}
+
+/// A distribution of durations, as written.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename = "Distribution", deny_unknown_fields)]
+pub(crate) enum DistributionFile {
+    Fixed(String),
+    Exponential { mean: String },
+    Uniform { min: String, max: String },
+    LogNormal { median: String, sigma: f64 },
+    Weibull { shape: f64, mean: String },
 }
 
 /// A quantity as written: a string (`"500m"`) or a bare number (`250`, `0.5`).
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct QuantityText(pub(crate) String);
+
+impl Serialize for QuantityText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
 
 impl<'de> Deserialize<'de> for QuantityText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<QuantityText, D::Error> {

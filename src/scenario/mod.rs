@@ -19,12 +19,14 @@ use std::time::Duration;
 
 mod error;
 mod file;
+pub mod generators;
 mod locate;
 mod names;
 mod resolve;
 pub mod settings;
 
 pub use error::{Diagnostic, ScenarioError};
+pub use generators::{Generator, GeneratorTally};
 pub use settings::{ControllerSettings, KubeVersion};
 
 /// The label the `pool:` shorthand of a scenario node sets. Real clusters use a provider's
@@ -43,10 +45,17 @@ const DEFAULT_SCENARIO_ORIGIN: &str = "scenarios/threatmapper.ron";
 
 /// Reads, parses and validates a scenario file. Errors name `path` as given.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    load_file_with_seed(path, None)
+}
+
+/// [`load_file`] with the file's seed replaced by `seed` when given. Generators draw their
+/// events from the seed while loading, so a seed given on the command line is passed here
+/// rather than set on the loaded scenario.
+pub fn load_file_with_seed(path: &Path, seed: Option<u64>) -> Result<Scenario, ScenarioError> {
     let origin = path.display().to_string();
     let source =
         std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: origin.clone(), source })?;
-    load_str(&source, &origin)
+    check_str_with_seed(&source, &origin, seed).map_err(|mut errors| errors.swap_remove(0))
 }
 
 /// Parses and validates scenario text; `origin` (usually the file name) starts every error
@@ -59,12 +68,21 @@ pub fn load_str(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
 /// Like [`load_str`], but returns every problem found, in file order. A syntax error stops the
 /// check, so it is then the only one. The error list is never empty.
 pub fn check_str(source: &str, origin: &str) -> Result<Scenario, Vec<ScenarioError>> {
+    check_str_with_seed(source, origin, None)
+}
+
+/// [`check_str`] with the file's seed replaced by `seed` when given.
+pub fn check_str_with_seed(
+    source: &str,
+    origin: &str,
+    seed: Option<u64>,
+) -> Result<Scenario, Vec<ScenarioError>> {
     let map = locate::SourceMap::new(source);
     let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let parsed: file::ScenarioFile = options
         .from_str(source)
         .map_err(|e| vec![ScenarioError::Syntax(syntax_diagnostic(&e, &map, origin))])?;
-    resolve::resolve(&parsed, &map, origin)
+    resolve::resolve(&parsed, &map, origin, seed)
         .map_err(|problems| problems.into_iter().map(ScenarioError::Invalid).collect())
 }
 
@@ -75,8 +93,14 @@ pub fn check_str(source: &str, origin: &str) -> Result<Scenario, Vec<ScenarioErr
 /// Never in a released build: the embedded file is loaded by the test suite, so a broken copy
 /// fails the tests first.
 pub fn default_scenario() -> Scenario {
-    load_str(DEFAULT_SCENARIO_SOURCE, DEFAULT_SCENARIO_ORIGIN)
-        .unwrap_or_else(|e| panic!("the embedded default scenario is valid (tested): {e}"))
+    default_scenario_with_seed(None)
+}
+
+/// The embedded default scenario with its seed replaced by `seed` when given (its generated
+/// week drawn from that seed).
+pub fn default_scenario_with_seed(seed: Option<u64>) -> Scenario {
+    check_str_with_seed(DEFAULT_SCENARIO_SOURCE, DEFAULT_SCENARIO_ORIGIN, seed)
+        .unwrap_or_else(|e| panic!("the embedded default scenario is valid (tested): {}", e[0]))
 }
 
 /// Turns a `ron` error into a diagnostic with the field path around its position.
@@ -111,7 +135,9 @@ pub struct Scenario {
     pub description: String,
     /// Simulated Kubernetes version; decides version-dependent defaults.
     pub kubernetes_version: KubeVersion,
-    /// Seed of the run's random number generator.
+    /// Seed of the run's random number generator and of the generators. The generated
+    /// events are drawn while loading: setting another seed here afterwards changes the
+    /// runs' own draws only; load with [`load_file_with_seed`] to draw them again.
     pub seed: u64,
     /// Simulated time span of each run.
     pub horizon: Duration,
@@ -125,10 +151,60 @@ pub struct Scenario {
     pub agents: Vec<Workload>,
     /// Toleration policies to compare.
     pub policies: Vec<Policy>,
-    /// Scripted events, sorted by time (stable for equal times).
+    /// Scripted events, written and generated, sorted by time (stable for equal times).
     pub timeline: Vec<TimelineEvent>,
     /// PodDisruptionBudgets.
     pub pdbs: Vec<PdbDef>,
+    /// Generators, in file order, each with what it drew.
+    pub generators: Vec<(Generator, GeneratorTally)>,
+    /// The timeline entries as written and as generated, in time order, for people.
+    pub listing: Vec<ListedEvent>,
+}
+
+impl Scenario {
+    /// The whole timeline as scenario-file entries, one per line, each followed by a comment
+    /// naming where it comes from; pasted into a scenario's `timeline: [...]` it replays the
+    /// same events without the generators.
+    pub fn dump_timeline(&self) -> String {
+        let generated = self.listing.iter().filter(|l| l.source.starts_with("generators")).count();
+        let mut out = format!(
+            "// Timeline of scenario {:?}, seed {}, horizon {}: {} written and {} generated entries in time\n\
+             // order. Entries aimed at node_of a workload find their node during each run.\n",
+            self.name,
+            self.seed,
+            crate::time::format_duration(self.horizon),
+            self.listing.len() - generated,
+            generated
+        );
+        for (i, (g, tally)) in self.generators.iter().enumerate() {
+            out.push_str(&format!(
+                "// generators[{i}] {:?} ({}): {} generated, {} skipped (node absent or already disrupted); {}\n",
+                g.name,
+                g.kind.as_str(),
+                tally.occurrences,
+                tally.skipped,
+                g.kind.describe()
+            ));
+        }
+        out.push_str("[\n");
+        for l in &self.listing {
+            out.push_str(&format!("    {}, // {}\n", l.entry, l.source));
+        }
+        out.push_str("]\n");
+        out
+    }
+}
+
+/// One timeline entry for people: when, where it comes from (`timeline[3]`,
+/// `generators[0] "worker-crashes"`) and the entry as a scenario file writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedEvent {
+    /// When it starts.
+    pub at: SimTime,
+    /// The field path of its source.
+    pub source: String,
+    /// The entry as written in a scenario file.
+    pub entry: String,
 }
 
 /// A PodDisruptionBudget.
@@ -187,6 +263,9 @@ pub struct DrainSpec {
     /// How long the node stays down once the drain has let it go; it then comes back,
     /// uncordoned and without the drainer's taint.
     pub down_for: Duration,
+    /// A spot interruption: the node is lost when `timeout` (the notice) runs out, whatever
+    /// the drain has done by then; a drain over sooner leaves it cordoned until then.
+    pub interruption: bool,
 }
 
 /// cluster-autoscaler's default `--max-graceful-termination-sec` (600 s): the timeout of a
@@ -406,13 +485,14 @@ pub enum TimelineAction {
         /// Node name.
         node: String,
     },
-    /// The pods of `workload` on the node use `amount` more of `resource` until the matching
+    /// The pods of `workload` on the node (without a workload: the node itself, outside its
+    /// pods) use `amount` more of `resource` until the matching
     /// [`TimelineAction::UsageSpikeEnd`] (a usage-driven pressure episode).
     UsageSpike {
         /// Node name.
         node: String,
-        /// Workload whose pods on that node spike.
-        workload: String,
+        /// Workload whose pods on that node spike; `None`: use outside pods.
+        workload: Option<String>,
         /// The resource.
         resource: UsageResource,
         /// Extra use per pod.
@@ -422,8 +502,8 @@ pub enum TimelineAction {
     UsageSpikeEnd {
         /// Node name.
         node: String,
-        /// Workload.
-        workload: String,
+        /// Workload, or `None` for use outside pods.
+        workload: Option<String>,
         /// The resource.
         resource: UsageResource,
         /// The extra use being removed.

@@ -24,6 +24,11 @@
 //! A drain that lets the node go takes it down: the node goes silent (its pods stop) for the
 //! drain's `down_for`, then comes back uncordoned and without the drainer's taint. The same
 //! node returns: node replacement (a new instance under a new name) is not modeled.
+//!
+//! A spot interruption is a drain whose limit is the provider's notice: the node is lost when
+//! the notice runs out, whatever the drain's outcome (a kubectl drain that was refused or
+//! has not finished included); a drain over sooner leaves the node cordoned (or tainted) until
+//! then.
 
 use super::{Ev, Simulation};
 use crate::controllers::disruption::{
@@ -385,27 +390,42 @@ impl Simulation<'_> {
             .filter(|&p| self.drainable(p) && self.pods[p].deletion.is_none())
             .collect();
         let agent_left_behind = left.iter().any(|&p| self.pods[p].workload == self.agent);
-        let lets_go = outcome.lets_node_go(gives_up_on_timeout(drainer));
-        let killed = if lets_go {
-            on_node.iter().filter(|&&p| self.pods[p].deletion.is_none()).count() as u32
-        } else {
-            0
+        let spec = &self.drains[d].spec;
+        // A spot interruption loses the node when the notice runs out, whatever happened.
+        let lets_go = spec.interruption || outcome.lets_node_go(gives_up_on_timeout(drainer));
+        let lost_at = match (spec.interruption, spec.timeout) {
+            (true, Some(notice)) => (self.drains[d].started + notice).max(self.now),
+            _ => self.now,
         };
         self.drains[d].end = Some(DrainEnd {
             at: self.now,
             outcome,
             refusal,
             left_behind: left.len() as u32,
-            killed,
+            killed: 0,
             agent_left_behind,
         });
-        if lets_go {
-            self.node_goes_silent(n);
-            let down_for = self.drains[d].spec.down_for;
-            self.queue.push(self.now + down_for, Ev::MaintenanceOver { drain: d });
-        } else {
+        if !lets_go {
             self.release_node(d);
+        } else if lost_at > self.now {
+            // Cordoned (or tainted) until the instance goes.
+            self.queue.push(lost_at, Ev::NodeLost { drain: d });
+        } else {
+            self.take_down(d);
         }
+    }
+
+    /// The node of drain `d` goes down (maintenance, or the end of an interruption notice),
+    /// killing what still runs there, and comes back after the drain's `down_for`.
+    pub(super) fn take_down(&mut self, d: usize) {
+        let n = self.drains[d].node;
+        let killed = self.pods_on(n).iter().filter(|&&p| self.pods[p].deletion.is_none()).count() as u32;
+        if let Some(end) = self.drains[d].end.as_mut() {
+            end.killed = killed;
+        }
+        self.node_goes_silent(n);
+        let down_for = self.drains[d].spec.down_for;
+        self.queue.push(self.now + down_for, Ev::MaintenanceOver { drain: d });
     }
 
     /// The node is back from maintenance.

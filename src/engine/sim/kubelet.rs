@@ -131,7 +131,11 @@ impl Simulation<'_> {
     fn observations(&self, n: NodeId, exclude: impl Fn(PodId) -> bool) -> BTreeMap<Signal, Observation> {
         let node = &self.nodes[n];
         let pods: Vec<PodId> = node.pods.iter().copied().filter(|&p| !exclude(p)).collect();
-        let sum = |r: UsageResource| -> i64 { pods.iter().map(|&p| self.current_usage(p, r)).sum() };
+        // Use outside pods (node-level spikes) counts whatever is left out.
+        let sum = |r: UsageResource| -> i64 {
+            let outside = self.node_spikes.get(&(n, r)).copied().unwrap_or(0);
+            outside + pods.iter().map(|&p| self.current_usage(p, r)).sum::<i64>()
+        };
         let mut obs = BTreeMap::new();
         let alloc_mem = node.def.allocatable.get("memory").milli();
         let cap_mem = node.def.capacity.get("memory").milli().max(alloc_mem);
@@ -403,17 +407,23 @@ impl Simulation<'_> {
         self.publish_conditions(n);
     }
 
-    /// Starts (`on`) or ends a usage spike of `workload`'s pods on node `n`.
+    /// Starts (`on`) or ends a usage spike of `workload`'s pods on node `n` (of the node
+    /// itself, outside its pods, without a workload).
     pub(super) fn usage_spike(
         &mut self,
         n: NodeId,
-        workload: &str,
+        workload: Option<&str>,
         resource: UsageResource,
         amount: Quantity,
         on: bool,
     ) {
-        let Some(w) = self.workloads.iter().position(|wl| wl.def.name == workload) else { return };
-        let extra = self.spikes.entry((n, w, resource)).or_default();
+        let extra = match workload {
+            Some(name) => {
+                let Some(w) = self.workloads.iter().position(|wl| wl.def.name == name) else { return };
+                self.spikes.entry((n, w, resource)).or_default()
+            }
+            None => self.node_spikes.entry((n, resource)).or_default(),
+        };
         if on {
             *extra += amount.milli();
         } else {

@@ -50,14 +50,35 @@ enum Ev {
     MonitorPass,
     NoExecuteQueue,
     ScheduleCycle,
-    PodStart { pod: PodId, epoch: u32 },
-    PodGone { pod: PodId },
-    TaintEvictionDue { pod: PodId },
-    OrphanGc { node: NodeId },
-    DrainStep { drain: usize },
-    KubeletPass { node: NodeId },
-    DaemonSetSync { node: NodeId },
-    MaintenanceOver { drain: usize },
+    PodStart {
+        pod: PodId,
+        epoch: u32,
+    },
+    PodGone {
+        pod: PodId,
+    },
+    TaintEvictionDue {
+        pod: PodId,
+    },
+    OrphanGc {
+        node: NodeId,
+    },
+    DrainStep {
+        drain: usize,
+    },
+    KubeletPass {
+        node: NodeId,
+    },
+    DaemonSetSync {
+        node: NodeId,
+    },
+    MaintenanceOver {
+        drain: usize,
+    },
+    /// The notice of a spot interruption has run out: the node goes.
+    NodeLost {
+        drain: usize,
+    },
 }
 
 /// The tolerations pods of `workload` end up with: the DaemonSet controller's additions for
@@ -170,6 +191,8 @@ pub struct Simulation<'a> {
     pdb_disrupted: Vec<BTreeMap<PodId, SimTime>>,
     /// Extra use per pod of a workload on a node, from usage spikes.
     spikes: BTreeMap<(NodeId, WorkloadId, UsageResource), i64>,
+    /// Extra use of a node outside its pods, from usage spikes without a workload.
+    node_spikes: BTreeMap<(NodeId, UsageResource), i64>,
     /// Pressure conditions set by the timeline rather than by the kubelet's signals.
     injected: BTreeMap<(NodeId, PressureCondition), bool>,
     /// Per node: the kubelet's eviction manager.
@@ -247,6 +270,7 @@ impl<'a> Simulation<'a> {
             draining: BTreeMap::new(),
             pdb_disrupted: vec![BTreeMap::new(); scenario.pdbs.len()],
             spikes: BTreeMap::new(),
+            node_spikes: BTreeMap::new(),
             injected: BTreeMap::new(),
             kubelets: Vec::new(),
             usage_rng: seeded(derive_seed(scenario.seed, "usage")),
@@ -397,6 +421,7 @@ impl<'a> Simulation<'a> {
             Ev::KubeletPass { node } => self.kubelet_pass(node),
             Ev::DaemonSetSync { node } => self.daemonset_sync_node(node),
             Ev::MaintenanceOver { drain } => self.maintenance_over(drain),
+            Ev::NodeLost { drain } => self.take_down(drain),
         }
     }
 
@@ -476,10 +501,10 @@ impl<'a> Simulation<'a> {
                 self.inject_condition(n, condition, status)
             }
             TimelineAction::UsageSpike { workload, resource, amount, .. } => {
-                self.usage_spike(n, &workload, resource, amount, true)
+                self.usage_spike(n, workload.as_deref(), resource, amount, true)
             }
             TimelineAction::UsageSpikeEnd { workload, resource, amount, .. } => {
-                self.usage_spike(n, &workload, resource, amount, false)
+                self.usage_spike(n, workload.as_deref(), resource, amount, false)
             }
             TimelineAction::AddNode(_) => unreachable!("handled above"),
         }

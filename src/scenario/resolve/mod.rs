@@ -13,6 +13,7 @@ use crate::time::{SimTime, format_duration, parse_duration};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+mod generators;
 mod nodes;
 mod pdbs;
 mod timeline;
@@ -36,9 +37,10 @@ pub(crate) fn resolve(
     file: &ScenarioFile,
     map: &SourceMap<'_>,
     origin: &str,
+    seed: Option<u64>,
 ) -> Result<Scenario, Vec<Diagnostic>> {
     let mut r = Resolver { map, origin, problems: Vec::new() };
-    let scenario = r.scenario(file);
+    let scenario = r.scenario(file, seed);
     if r.problems.is_empty() {
         Ok(scenario)
     } else {
@@ -85,7 +87,7 @@ impl Resolver<'_> {
         format!("{path} (line {})", self.map.locate(path).line)
     }
 
-    fn scenario(&mut self, f: &ScenarioFile) -> Scenario {
+    fn scenario(&mut self, f: &ScenarioFile, seed: Option<u64>) -> Scenario {
         let dups: Vec<(String, LineCol)> =
             self.map.duplicate_keys().map(|(p, lc)| (p.to_string(), lc)).collect();
         for (path, lc) in dups {
@@ -120,14 +122,32 @@ impl Resolver<'_> {
         let workloads = self.workloads(&f.workloads, &f.agents, &start_names);
         let (workloads, agents) = workloads;
         let policies = self.policies(&f.policies, &f.agents, &f.workloads);
-        let timeline = self.timeline(&f.timeline, &start, horizon, &workloads, &agents);
+        let seed = seed.or(f.seed).unwrap_or(super::DEFAULT_SEED);
+        let generators = {
+            let added = f.timeline.iter().filter_map(|e| e.new_node.as_ref());
+            let (mut pools, mut zones) = (BTreeSet::new(), BTreeSet::new());
+            for def in start.iter().map(|n| &n.def) {
+                pools.extend(def.labels.get(super::POOL_LABEL).cloned());
+                zones.insert(def.zone().to_string());
+            }
+            for nf in added {
+                pools.extend(nf.pool.clone().or_else(|| nf.labels.get(super::POOL_LABEL).cloned()));
+                zones.extend(nf.zone.clone());
+                zones.extend(nf.zones.iter().flatten().cloned());
+            }
+            zones.remove("");
+            let placed: Vec<&super::Workload> = workloads.iter().chain(&agents).collect();
+            self.generators(&f.generators, horizon, &pools, &zones, &placed)
+        };
+        let (timeline, listing, tallies) =
+            self.timeline(&f.timeline, &generators, seed, &start, horizon, &workloads, &agents);
         let pdbs = self.pdbs(&f.pdbs, &f.workloads, &f.agents);
 
         Scenario {
             name: f.name.clone(),
             description: f.description.clone(),
             kubernetes_version: version,
-            seed: f.seed.unwrap_or(super::DEFAULT_SEED),
+            seed,
             horizon,
             settings,
             nodes: start.into_iter().map(|n| n.def).collect(),
@@ -136,6 +156,11 @@ impl Resolver<'_> {
             policies,
             timeline,
             pdbs,
+            generators: generators
+                .into_iter()
+                .zip(tallies.into_iter().chain(std::iter::repeat_with(Default::default)))
+                .collect(),
+            listing: listing.events,
         }
     }
 

@@ -7,11 +7,13 @@ use crate::controllers::drain::Drainer;
 use crate::model::Quantity;
 use crate::model::usage::UsageResource;
 use crate::scenario::file::{EventFile, EventKind};
+use crate::scenario::generators::{self, Calendar, Generator, GeneratorTally, NodeLife};
 use crate::scenario::locate::FieldPath;
 use crate::scenario::{
     DrainSpec, NodeTarget, PressureCondition, TimelineAction, TimelineEvent, Workload, WorkloadKind,
 };
-use crate::time::{SimTime, format_duration};
+use crate::scenario::{ListedEvent, POOL_LABEL};
+use crate::time::{SimTime, format_duration, parse_duration};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -27,21 +29,64 @@ struct Pending {
     target: NodeTarget,
 }
 
+/// The timeline entries as written and as generated, for `run --dump-timeline`.
+pub(super) struct Listing {
+    pub(super) events: Vec<ListedEvent>,
+}
+
 impl Resolver<'_> {
+    /// The timeline: the written entries, then what the generators draw around them (from
+    /// `seed`), all resolved alike and sorted by time (written before generated at the same
+    /// instant).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn timeline(
         &mut self,
         files: &[EventFile],
+        generators: &[Generator],
+        seed: u64,
         start: &[StartNode],
         horizon: Duration,
         workloads: &[Workload],
         agents: &[Workload],
-    ) -> Vec<TimelineEvent> {
+    ) -> (Vec<TimelineEvent>, Listing, Vec<GeneratorTally>) {
         let mut pending = Vec::new();
+        let mut listing = Vec::new();
         let placed: Vec<&Workload> = workloads.iter().chain(agents).collect();
         for (i, ef) in files.iter().enumerate() {
-            self.event(&root().field("timeline").index(i), ef, horizon, &placed, i as u32, &mut pending);
+            let path = root().field("timeline").index(i);
+            self.event(&path, ef, horizon, &placed, i as u32, &mut pending);
+            if let Ok(at) = parse_duration(&ef.at) {
+                listing.push(ListedEvent {
+                    at: SimTime::from_duration(at),
+                    source: path.to_string(),
+                    entry: entry_text(ef),
+                });
+            }
         }
         pending.sort_by_key(|p| p.at);
+
+        let tallies = if generators.is_empty() {
+            Vec::new()
+        } else {
+            let lives = node_lives(start, &pending, horizon);
+            let mut calendar = written_disruptions(&pending, horizon);
+            let (generated, tallies) =
+                generators::materialize(generators, seed, horizon, &lives, &mut calendar);
+            let mut drawn = Vec::new();
+            for (k, g) in generated.iter().enumerate() {
+                let path = root().field("generators").index(g.generator);
+                self.event(&path, &g.entry, horizon, &placed, (files.len() + k) as u32, &mut drawn);
+                listing.push(ListedEvent {
+                    at: SimTime::from_duration(parse_duration(&g.entry.at).unwrap_or_default()),
+                    source: format!("{path} {:?}", generators[g.generator].name),
+                    entry: entry_text(&g.entry),
+                });
+            }
+            pending.extend(drawn);
+            pending.sort_by_key(|p| p.at);
+            tallies
+        };
+        listing.sort_by_key(|l| l.at);
 
         // Replay the node set in time order to check each event's node.
         let mut present: Vec<String> = start.iter().map(|n| n.def.name.clone()).collect();
@@ -85,7 +130,11 @@ impl Resolver<'_> {
                 }
             }
         }
-        pending.into_iter().map(|p| TimelineEvent { at: p.at, action: p.action, target: p.target }).collect()
+        let events = pending
+            .into_iter()
+            .map(|p| TimelineEvent { at: p.at, action: p.action, target: p.target })
+            .collect();
+        (events, Listing { events: listing }, tallies)
     }
 
     /// One file entry: one action, two for a `for_duration` spell, several for a node group.
@@ -112,9 +161,14 @@ impl Resolver<'_> {
         let takes_taint = matches!(kind, EventKind::AddTaint | EventKind::RemoveTaint);
         let adds_node = kind == EventKind::AddNode;
         let drains = kind == EventKind::Drain;
+        let spot = kind == EventKind::SpotInterruption;
         let spikes = kind == EventKind::UsageSpike;
         let injects = kind == EventKind::InjectCondition;
-        let spell_hint = if drains { " (a Drain brings the node back itself, after down_for)" } else { "" };
+        let spell_hint = if drains || spot {
+            " (a Drain or SpotInterruption brings the node back itself, after down_for)"
+        } else {
+            ""
+        };
         // (field, given, allowed for this event, required when allowed, which events take it)
         let checks = [
             ("taint", ef.taint.is_some(), takes_taint, true, "AddTaint and RemoveTaint"),
@@ -133,10 +187,11 @@ impl Resolver<'_> {
                 false,
                 "Silent, NotReady, AddTaint, Cordon, UsageSpike and InjectCondition",
             ),
-            ("drainer", ef.drainer.is_some(), drains, true, "Drain"),
-            ("timeout", ef.timeout.is_some(), drains, false, "Drain"),
-            ("down_for", ef.down_for.is_some(), drains, true, "Drain"),
-            ("workload", ef.workload.is_some(), spikes, true, "UsageSpike"),
+            ("drainer", ef.drainer.is_some(), drains || spot, drains, "Drain and SpotInterruption"),
+            ("timeout", ef.timeout.is_some(), drains, false, "Drain (a SpotInterruption has notice)"),
+            ("notice", ef.notice.is_some(), spot, false, "SpotInterruption"),
+            ("down_for", ef.down_for.is_some(), drains || spot, true, "Drain and SpotInterruption"),
+            ("workload", ef.workload.is_some(), spikes, false, "UsageSpike"),
             ("resource", ef.resource.is_some(), spikes, true, "UsageSpike"),
             ("amount", ef.amount.is_some(), spikes, true, "UsageSpike"),
             ("condition", ef.condition.is_some(), injects, true, "InjectCondition"),
@@ -153,8 +208,8 @@ impl Resolver<'_> {
                 shape_ok = false;
             }
         }
-        let drain = if drains { self.drain_spec(path, ef) } else { None };
-        if drains && drain.is_none() {
+        let drain = if drains || spot { self.drain_spec(path, ef) } else { None };
+        if (drains || spot) && drain.is_none() {
             shape_ok = false;
         }
         let spike = if spikes && shape_ok { self.usage_spike(path, ef, placed) } else { None };
@@ -256,7 +311,7 @@ impl Resolver<'_> {
                     let t = taint.as_ref().expect("checked above: RemoveTaint has taint");
                     TimelineAction::RemoveTaint { node, key: t.key.clone(), effect: t.effect }
                 }
-                EventKind::Drain => TimelineAction::Drain {
+                EventKind::Drain | EventKind::SpotInterruption => TimelineAction::Drain {
                     node,
                     drain: drain.clone().expect("checked above: a Drain has its spec"),
                 },
@@ -308,10 +363,11 @@ impl Resolver<'_> {
         path: &FieldPath,
         ef: &EventFile,
         placed: &[&Workload],
-    ) -> Option<(String, UsageResource, Quantity)> {
-        let workload = ef.workload.clone().expect("checked by the caller: a UsageSpike has workload");
-        let known_workload = placed.iter().any(|w| w.name == workload);
+    ) -> Option<(Option<String>, UsageResource, Quantity)> {
+        let workload = ef.workload.clone();
+        let known_workload = workload.as_ref().is_none_or(|name| placed.iter().any(|w| w.name == *name));
         if !known_workload {
+            let workload = workload.as_deref().unwrap_or_default();
             let known = known_list(placed.iter().map(|w| &w.name));
             self.problem(&path.field("workload"), format!("unknown workload {workload:?} (known: {known})"));
         }
@@ -362,10 +418,12 @@ impl Resolver<'_> {
         ok.then_some((condition, status))
     }
 
-    /// The `drainer`, `timeout` and `down_for` of a Drain, or `None` (problems reported) when
-    /// one is missing or wrong.
+    /// The `drainer`, `timeout` and `down_for` of a Drain (`drainer`, `notice` and `down_for`
+    /// of a SpotInterruption), or `None` (problems reported) when one is missing or wrong.
     fn drain_spec(&mut self, path: &FieldPath, ef: &EventFile) -> Option<DrainSpec> {
-        let drainer = ef.drainer.as_deref().and_then(|text| {
+        let spot = ef.event == EventKind::SpotInterruption;
+        let drainer_text = ef.drainer.as_deref().or(spot.then_some("kubectl"));
+        let drainer = drainer_text.and_then(|text| {
             Drainer::parse(text).or_else(|| {
                 self.problem(
                     &path.field("drainer"),
@@ -378,6 +436,18 @@ impl Resolver<'_> {
         });
         let down_for =
             ef.down_for.as_deref().and_then(|text| self.positive_duration(&path.field("down_for"), text));
+        if spot {
+            let notice = match ef.notice.as_deref() {
+                None => Some(super::generators::defaults::SPOT_NOTICE),
+                Some(text) => self.positive_duration(&path.field("notice"), text),
+            };
+            return Some(DrainSpec {
+                drainer: drainer?,
+                timeout: Some(notice?),
+                down_for: down_for?,
+                interruption: true,
+            });
+        }
         let drainer = drainer?;
         let timeout = match &ef.timeout {
             None => Some(DrainSpec::default_timeout(drainer)),
@@ -397,8 +467,80 @@ impl Resolver<'_> {
                 }
             }
         };
-        Some(DrainSpec { drainer, timeout: timeout?, down_for: down_for? })
+        Some(DrainSpec { drainer, timeout: timeout?, down_for: down_for?, interruption: false })
     }
+}
+
+/// Where each node is and when it exists: the starting nodes from the start, nodes added and
+/// removed by name in the written timeline from and until then.
+fn node_lives(start: &[StartNode], written: &[Pending], horizon: Duration) -> Vec<NodeLife> {
+    let end = SimTime::from_duration(horizon);
+    let life = |def: &crate::scenario::NodeDef, from: SimTime| NodeLife {
+        name: def.name.clone(),
+        pool: def.labels.get(POOL_LABEL).cloned(),
+        zone: def.zone().to_string(),
+        present: vec![(from, end)],
+    };
+    let mut lives: Vec<NodeLife> = start.iter().map(|n| life(&n.def, SimTime::ZERO)).collect();
+    for p in written.iter().filter(|p| p.target == NodeTarget::Named) {
+        match &p.action {
+            TimelineAction::AddNode(def) => match lives.iter_mut().find(|l| l.name == def.name) {
+                Some(l) => l.present.push((p.at, end)),
+                None => lives.push(life(def, p.at)),
+            },
+            TimelineAction::RemoveNode { node } => {
+                if let Some(span) =
+                    lives.iter_mut().find(|l| l.name == *node).and_then(|l| l.present.last_mut())
+                {
+                    span.1 = span.1.min(p.at);
+                }
+            }
+            _ => {}
+        }
+    }
+    lives
+}
+
+/// The spans during which written events (by node name) disrupt a node: Silent to Back,
+/// NotReady to Ready, a drain from its start to the end of its limit and down time (an hour
+/// stands for a drain without a limit).
+fn written_disruptions(written: &[Pending], horizon: Duration) -> Calendar {
+    let end = SimTime::from_duration(horizon);
+    let mut calendar = Calendar::default();
+    let mut open: BTreeMap<(String, bool), SimTime> = BTreeMap::new();
+    for p in written.iter().filter(|p| p.target == NodeTarget::Named) {
+        let node = p.action.node().to_string();
+        match &p.action {
+            TimelineAction::NodeSilent { .. } => {
+                open.entry((node, true)).or_insert(p.at);
+            }
+            TimelineAction::KubeletNotReady { .. } => {
+                open.entry((node, false)).or_insert(p.at);
+            }
+            TimelineAction::NodeBack { .. } | TimelineAction::KubeletReady { .. } => {
+                let silent = matches!(p.action, TimelineAction::NodeBack { .. });
+                if let Some(from) = open.remove(&(node.clone(), silent)) {
+                    calendar.claim(&node, from, p.at);
+                }
+            }
+            TimelineAction::Drain { drain, .. } => {
+                let limit = drain.timeout.unwrap_or(Duration::from_secs(3600));
+                calendar.claim(&node, p.at, (p.at + limit + drain.down_for).min(end));
+            }
+            _ => {}
+        }
+    }
+    for ((node, _), from) in open {
+        calendar.claim(&node, from, end);
+    }
+    calendar
+}
+
+/// One timeline entry as a line of a scenario file.
+pub(crate) fn entry_text(ef: &EventFile) -> String {
+    let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let config = ron::ser::PrettyConfig::new().compact_structs(true).compact_maps(true).compact_arrays(true);
+    options.to_string_pretty(ef, config).unwrap_or_else(|e| format!("/* {e} */"))
 }
 
 #[cfg(test)]
@@ -446,7 +588,7 @@ mod tests {
         )
         .unwrap();
         let (node, workload, resource, amount) =
-            ("w1".to_string(), "a".to_string(), UsageResource::Cpu, Quantity::from_milli(1500));
+            ("w1".to_string(), Some("a".to_string()), UsageResource::Cpu, Quantity::from_milli(1500));
         assert_eq!(
             actions,
             [

@@ -282,8 +282,6 @@ fn b15_the_same_agent_as_burstable_priority_0_goes_before_higher_priority_worklo
 }
 
 #[test]
-#[ignore = "the DaemonSet controller's back-off also delays creating the replacement; upstream it \
-            only delays deleting the failed pod, counted from the previous deletion"]
 fn b15_a_daemon_pod_evicted_less_often_than_its_back_off_is_recreated_as_soon_as_it_is_gone() {
     // B15 (k/k pkg/controller/daemon/daemon_controller.go podsShouldBeOnNode): a failed daemon
     // pod is deleted at once unless the previous deletion on that node is younger than the

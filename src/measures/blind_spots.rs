@@ -21,7 +21,7 @@
 
 use super::intervals::{IntervalStats, IntervalTracker};
 use crate::controllers::node_lifecycle::{ConditionStatus, NodeConditions};
-use crate::engine::world::{Node, NodeId, Pod, PodId, WorkloadId};
+use crate::engine::world::{Node, NodeId, Phase, Pod, PodId, WorkloadId};
 use crate::model::Affinity;
 use crate::model::selector::node_matches;
 use crate::time::SimTime;
@@ -166,10 +166,11 @@ impl BlindSpotTracker {
         // they held closes now; they are dropped below.
         for &p in &self.agent_pods {
             let pod = &pods[p];
-            let stranded =
-                !pod.gone && pod.deletion.is_none() && pod.node.is_some_and(|n| !nodes[n].usable());
+            // A Failed pod (evicted, waiting for its controller to delete it) uses nothing.
+            let live = !pod.gone && pod.phase != Phase::Failed;
+            let stranded = live && pod.deletion.is_none() && pod.node.is_some_and(|n| !nodes[n].usable());
             self.stranded.set(&p, stranded, now);
-            let conditions = pod.node.filter(|_| !pod.gone).map(|n| nodes[n].conditions);
+            let conditions = pod.node.filter(|_| live).map(|n| nodes[n].conditions);
             let pressured = |status: fn(&NodeConditions) -> ConditionStatus| {
                 conditions.as_ref().is_some_and(|c| status(c) == ConditionStatus::True)
             };

@@ -324,15 +324,7 @@ impl Simulation<'_> {
         self.taint_eviction.forget(&p);
         let w = self.pods[p].workload;
         match (self.workloads[w].def.kind.clone(), self.pods[p].daemon_node) {
-            (WorkloadKind::DaemonSet, Some(n)) => {
-                // The DaemonSet controller deletes a failed pod only outside its back-off.
-                let b = self.ds_backoff.entry((w, n)).or_insert_with(Backoff::daemon_failed_pods);
-                let at = match rules::daemon_failed_pod(b, self.now) {
-                    rules::FailedPodAction::Delete => self.now + Duration::from_secs(1),
-                    rules::FailedPodAction::RetryAt(t) => t.max(self.now + Duration::from_secs(1)),
-                };
-                self.queue.push(at, Ev::PodGone { pod: p });
-            }
+            (WorkloadKind::DaemonSet, Some(_)) => self.daemon_failed_pod(p),
             _ => {
                 self.queue.push(self.now + Duration::from_secs(1), Ev::PodGone { pod: p });
                 self.replicaset_sync(w);
@@ -362,6 +354,25 @@ impl Simulation<'_> {
         self.queue.push(at.max(now), Ev::PodStart { pod: p, epoch });
     }
 
+    /// The DaemonSet controller meets failed daemon pod `p` in a sync: outside the back-off
+    /// since its last deletion on that node it steps the back-off and deletes the pod (gone a
+    /// second later; the replacement is created in the next sync, with no wait of its own);
+    /// inside it, it looks again when the current delay has passed.
+    pub(super) fn daemon_failed_pod(&mut self, p: PodId) {
+        let pod = &self.pods[p];
+        let (true, false, Some(n)) = (pod.phase == Phase::Failed, pod.gone, pod.daemon_node) else { return };
+        let w = pod.workload;
+        let b = self.ds_backoff.entry((w, n)).or_insert_with(Backoff::daemon_failed_pods);
+        match rules::daemon_failed_pod(b, self.now) {
+            rules::FailedPodAction::Delete => {
+                self.queue.push(self.now + Duration::from_secs(1), Ev::PodGone { pod: p })
+            }
+            rules::FailedPodAction::RetryAt(t) => {
+                self.queue.push(t.max(self.now + Duration::from_secs(1)), Ev::DaemonFailedPod { pod: p })
+            }
+        }
+    }
+
     /// The kubelet's admission check when pod `p` arrives on node `n` under pressure; a
     /// rejected pod ends Failed. Returns whether it was admitted.
     pub(super) fn kubelet_admits(&mut self, p: PodId, n: NodeId) -> bool {
@@ -385,19 +396,6 @@ impl Simulation<'_> {
         }
         self.fail_pod(p, DeletionCause::KubeletAdmission);
         false
-    }
-
-    /// Whether the DaemonSet controller must wait before replacing a failed pod of workload `w`
-    /// on node `n`; if so, a sync is scheduled for when the wait ends.
-    pub(super) fn daemonset_backing_off(&mut self, w: usize, n: NodeId) -> bool {
-        let Some(b) = self.ds_backoff.get(&(w, n)) else { return false };
-        if !b.in_backoff_since_update(self.now) {
-            return false;
-        }
-        if let (Some(at), Some(delay)) = (b.last_update(), b.current()) {
-            self.queue.push(at + delay, Ev::DaemonSetSync { node: n });
-        }
-        true
     }
 
     /// Sets a pressure condition directly: the node lifecycle controller taints the node as for

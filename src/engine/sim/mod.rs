@@ -69,11 +69,12 @@ enum Ev {
     KubeletPass {
         node: NodeId,
     },
-    DaemonSetSync {
-        node: NodeId,
-    },
     MaintenanceOver {
         drain: usize,
+    },
+    /// The DaemonSet controller looks again at a failed daemon pod it left for its back-off.
+    DaemonFailedPod {
+        pod: PodId,
     },
     /// The notice of a spot interruption has run out: the node goes.
     NodeLost {
@@ -199,7 +200,7 @@ pub struct Simulation<'a> {
     kubelets: Vec<kubelet::KubeletRt>,
     /// Randomness of usage walks (its own stream, so usage does not shift placement).
     usage_rng: SimRng,
-    /// Per DaemonSet and node: the back-off before a failed daemon pod is replaced.
+    /// Per DaemonSet and node: the back-off between deletions of failed daemon pods.
     ds_backoff: BTreeMap<(WorkloadId, NodeId), crate::controllers::kubelet::Backoff>,
     contention: Contention,
     events: u64,
@@ -419,9 +420,9 @@ impl<'a> Simulation<'a> {
             Ev::OrphanGc { node } => self.orphan_gc(node),
             Ev::DrainStep { drain } => self.drain_step(drain),
             Ev::KubeletPass { node } => self.kubelet_pass(node),
-            Ev::DaemonSetSync { node } => self.daemonset_sync_node(node),
             Ev::MaintenanceOver { drain } => self.maintenance_over(drain),
             Ev::NodeLost { drain } => self.take_down(drain),
+            Ev::DaemonFailedPod { pod } => self.daemon_failed_pod(pod),
         }
     }
 
@@ -1103,9 +1104,6 @@ impl<'a> Simulation<'a> {
                     self.counters.daemonset_deletions += 1;
                 }
                 self.delete_pod(pods[i], DeletionCause::DaemonSet);
-            }
-            if plan.creates > 0 && self.daemonset_backing_off(w, n) {
-                continue;
             }
             for _ in 0..plan.creates {
                 self.create_pod(w, Some(n));

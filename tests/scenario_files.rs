@@ -79,7 +79,8 @@ fn default_scenario_has_the_documented_shape() {
     let s = default_scenario();
     assert_eq!(s.name, "threatmapper");
     assert_eq!(s.seed, 1);
-    assert_eq!(s.horizon, Duration::from_secs(24 * 3600));
+    // The written day, then the generated week.
+    assert_eq!(s.horizon, Duration::from_secs(8 * 24 * 3600));
 
     // 6 real nodes (3 control plane, 3 workers) and the 2-node dedicated pool.
     let names: Vec<&str> = s.nodes.iter().map(|n| n.name.as_str()).collect();
@@ -150,9 +151,11 @@ fn default_scenario_has_the_documented_shape() {
         vec![Toleration::exists_for("node.kubernetes.io/not-ready", TaintEffect::NoExecute, 60)]
     );
 
+    // The written day: every event before 1d (the generated week starts at 1d).
     let timeline: Vec<(SimTime, &str, String)> = s
         .timeline
         .iter()
+        .filter(|e| e.at < hours(24))
         .map(|e| {
             let what = match &e.action {
                 TimelineAction::AddNode(_) => "add",
@@ -203,6 +206,26 @@ fn default_scenario_has_the_documented_shape() {
     let TimelineAction::AddNode(added) = &s.timeline[0].action else { unreachable!() };
     assert_eq!(added.taints[0].to_string(), "dedicated=security-scan:NoSchedule");
     assert_eq!(added.zone(), "us-east1-d");
+
+    let generators: Vec<(&str, &str)> =
+        s.generators.iter().map(|(g, _)| (g.name.as_str(), g.kind.as_str())).collect();
+    assert_eq!(
+        generators,
+        [
+            ("worker-crashes", "NodeFailures"),
+            ("kubelet-not-ready", "NodeFailures"),
+            ("zone-outage", "ZoneOutages"),
+            ("memory-bursts", "PressureEpisodes"),
+            ("control-plane-upgrade", "RollingMaintenance"),
+            ("worker-upgrade", "RollingMaintenance"),
+            ("scan-pool-spot", "SpotInterruptions"),
+        ]
+    );
+    assert!(
+        s.generators
+            .iter()
+            .all(|(g, _)| g.from >= Duration::from_secs(86_400) || g.kind.as_str() == "RollingMaintenance")
+    );
 }
 
 #[test]

@@ -145,6 +145,9 @@ pub struct Pod {
     pub usage: [i64; 4],
     /// When the random walks last moved.
     pub usage_stepped: SimTime,
+    /// The random stream of this pod's usage walks, derived from the seed, its name and its
+    /// creation time: the same pod meets the same walk under every policy.
+    pub usage_rng: crate::engine::rng::SimRng,
     /// Container restarts after OOM kills.
     pub restarts: u32,
     /// The kubelet's restart back-off of the pod's container.

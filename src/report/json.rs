@@ -63,6 +63,17 @@ struct ScenarioDoc<'a> {
     agents: Vec<AgentDef<'a>>,
     policies: Vec<PolicyDef<'a>>,
     timeline: Vec<EventDoc<'a>>,
+    generators: Vec<GeneratorDoc<'a>>,
+}
+
+/// A generator and what it drew.
+#[derive(Serialize)]
+struct GeneratorDoc<'a> {
+    name: &'a str,
+    kind: &'static str,
+    parameters: String,
+    occurrences: u32,
+    skipped: u32,
 }
 
 impl<'a> ScenarioDoc<'a> {
@@ -99,6 +110,17 @@ impl<'a> ScenarioDoc<'a> {
                 })
                 .collect(),
             timeline: sc.timeline.iter().map(EventDoc::new).collect(),
+            generators: sc
+                .generators
+                .iter()
+                .map(|(g, t)| GeneratorDoc {
+                    name: &g.name,
+                    kind: g.kind.as_str(),
+                    parameters: g.kind.describe(),
+                    occurrences: t.occurrences,
+                    skipped: t.skipped,
+                })
+                .collect(),
         }
     }
 }

@@ -33,6 +33,7 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
     for agent in &cmp.agents {
         agent_section(&mut out, scenario, agent);
     }
+    generators(&mut out, scenario);
     timeline(&mut out, &scenario.timeline);
     guide(
         &mut out,
@@ -551,18 +552,14 @@ fn describe(action: &TimelineAction) -> String {
         TimelineAction::NodeBack { .. } => "back (reachable, kubelet Ready)".into(),
         TimelineAction::KubeletNotReady { .. } => "kubelet reports NotReady".into(),
         TimelineAction::KubeletReady { .. } => "kubelet reports Ready again".into(),
-        TimelineAction::UsageSpike { workload, resource, amount, .. } => {
-            match workload {
-                Some(w) => format!("pods of {} use {} more {}", escape(w), amount, resource.as_str()),
-                None => format!("the node uses {} more {} outside its pods", amount, resource.as_str()),
-            }
-        }
-        TimelineAction::UsageSpikeEnd { workload, resource, .. } => {
-            match workload {
-                Some(w) => format!("{} spike of {} ends", resource.as_str(), escape(w)),
-                None => format!("{} spike outside pods ends", resource.as_str()),
-            }
-        }
+        TimelineAction::UsageSpike { workload, resource, amount, .. } => match workload {
+            Some(w) => format!("pods of {} use {} more {}", escape(w), amount, resource.as_str()),
+            None => format!("the node uses {} more {} outside its pods", amount, resource.as_str()),
+        },
+        TimelineAction::UsageSpikeEnd { workload, resource, .. } => match workload {
+            Some(w) => format!("{} spike of {} ends", resource.as_str(), escape(w)),
+            None => format!("{} spike outside pods ends", resource.as_str()),
+        },
         TimelineAction::InjectCondition { condition, status, .. } => {
             format!("{} set to {} (injected)", condition.as_str(), if *status { "True" } else { "False" })
         }
@@ -584,6 +581,30 @@ fn describe(action: &TimelineAction) -> String {
             )
         }
     }
+}
+
+fn generators(out: &mut String, sc: &Scenario) {
+    if sc.generators.is_empty() {
+        return;
+    }
+    out.push_str(
+        "## Generators\n\nEvents drawn from the seed before the runs, the same for every policy; they are \
+         part of the timeline below (`taintsim run --dump-timeline` lists each with its source). An \
+         occurrence is skipped when its node is absent or already disrupted then.\n\n\
+         | Generator | Kind | Generated | Skipped | Parameters |\n|---|---|---:|---:|---|\n",
+    );
+    for (g, tally) in &sc.generators {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            escape(&g.name),
+            g.kind.as_str(),
+            tally.occurrences,
+            tally.skipped,
+            escape(&g.kind.describe())
+        );
+    }
+    out.push('\n');
 }
 
 fn timeline(out: &mut String, events: &[TimelineEvent]) {

@@ -105,7 +105,11 @@ impl DrainRt {
         });
         DrainResult {
             node: self.node_name,
-            drainer: self.spec.drainer.as_str(),
+            drainer: if self.spec.interruption {
+                spot_label(self.spec.drainer)
+            } else {
+                self.spec.drainer.as_str()
+            },
             started: self.started,
             ended: end.at,
             outcome: end.outcome,
@@ -118,6 +122,16 @@ impl DrainRt {
             killed: end.killed,
             agent_left_behind: end.agent_left_behind,
         }
+    }
+}
+
+/// How reports name a drain started by a spot interruption notice.
+fn spot_label(drainer: Drainer) -> &'static str {
+    match drainer {
+        Drainer::Kubectl => "kubectl (spot notice)",
+        Drainer::ClusterApi => "cluster-api (spot notice)",
+        Drainer::Karpenter => "karpenter (spot notice)",
+        Drainer::ClusterAutoscaler => "cluster-autoscaler (spot notice)",
     }
 }
 

@@ -105,7 +105,7 @@ impl Simulation<'_> {
             let mut value = self.pods[p].usage[index(r)];
             for _ in from..to {
                 let delta = if step.milli() > 0 {
-                    self.usage_rng.random_range(-step.milli()..=step.milli())
+                    self.pods[p].usage_rng.random_range(-step.milli()..=step.milli())
                 } else {
                     0
                 };

@@ -199,7 +199,6 @@ pub struct Simulation<'a> {
     /// Per node: the kubelet's eviction manager.
     kubelets: Vec<kubelet::KubeletRt>,
     /// Randomness of usage walks (its own stream, so usage does not shift placement).
-    usage_rng: SimRng,
     /// Per DaemonSet and node: the back-off between deletions of failed daemon pods.
     ds_backoff: BTreeMap<(WorkloadId, NodeId), crate::controllers::kubelet::Backoff>,
     contention: Contention,
@@ -274,7 +273,6 @@ impl<'a> Simulation<'a> {
             node_spikes: BTreeMap::new(),
             injected: BTreeMap::new(),
             kubelets: Vec::new(),
-            usage_rng: seeded(derive_seed(scenario.seed, "usage")),
             ds_backoff: BTreeMap::new(),
             contention: Contention::default(),
             events: 0,
@@ -770,6 +768,7 @@ impl<'a> Simulation<'a> {
             }
             None => wl.def.template.affinity.clone(),
         };
+        let usage_seed = derive_seed(self.sc.seed, &format!("usage/{name}/{}", self.now.as_millis()));
         self.pods.push(Pod {
             name,
             workload: w,
@@ -786,6 +785,7 @@ impl<'a> Simulation<'a> {
             start_epoch: 0,
             usage: [0; 4],
             usage_stepped: self.now,
+            usage_rng: seeded(usage_seed),
             restarts: 0,
             restart_backoff: crate::controllers::kubelet::Backoff::container_restart(),
         });

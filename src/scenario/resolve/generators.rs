@@ -63,13 +63,14 @@ impl Resolver<'_> {
         let mut names: Vec<(String, FieldPath)> = Vec::new();
         for (i, gf) in files.iter().enumerate() {
             let path = super::root().field("generators").index(i);
+            let name = gf.name();
+            if let Some((_, first)) = names.iter().find(|(n, _)| n == name) {
+                let first = self.describe(first);
+                self.problem(&path.field("name"), format!("{name:?} is also the name of {first}"));
+            } else {
+                names.push((name.to_string(), path.clone()));
+            }
             if let Some(g) = self.generator(&path, gf, horizon, pools, zones, placed) {
-                if let Some((_, first)) = names.iter().find(|(n, _)| *n == g.name) {
-                    let first = self.describe(first);
-                    self.problem(&path.field("name"), format!("{:?} is also the name of {first}", g.name));
-                    continue;
-                }
-                names.push((g.name.clone(), path.clone()));
                 out.push(g);
             }
         }
@@ -390,6 +391,18 @@ impl Resolver<'_> {
                 }
                 Distribution::Weibull { shape: *shape, mean }
             }
+        }
+    }
+}
+
+impl GeneratorFile {
+    fn name(&self) -> &str {
+        match self {
+            GeneratorFile::NodeFailures { name, .. }
+            | GeneratorFile::ZoneOutages { name, .. }
+            | GeneratorFile::PressureEpisodes { name, .. }
+            | GeneratorFile::RollingMaintenance { name, .. }
+            | GeneratorFile::SpotInterruptions { name, .. } => name,
         }
     }
 }

@@ -32,3 +32,18 @@ fn every_complete_scenario_example_in_the_readme_loads() {
         }
     }
 }
+
+#[test]
+fn the_generators_example_in_the_readme_loads_into_the_default_nodes() {
+    let readme = include_str!("../README.md");
+    let blocks = ron_blocks(readme);
+    let example =
+        blocks.iter().find(|b| b.trim_start().starts_with("generators:")).expect("a generators example");
+    // The default scenario has the pools the example names; put the example in place of its
+    // own generators.
+    let default = taintsim::scenario::DEFAULT_SCENARIO_SOURCE;
+    let start = default.find("    generators: [").expect("the default scenario has generators");
+    let source = format!("{}{}\n)\n", &default[..start], example.trim_end().trim_end_matches(','));
+    let sc = load_str(&source, "README generators example").unwrap_or_else(|e| panic!("{e}\n{source}"));
+    assert_eq!(sc.generators.len(), 5);
+}

@@ -161,6 +161,8 @@ struct DrainSpecDoc {
     drainer: &'static str,
     timeout_s: Option<f64>,
     down_for_s: f64,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    spot_interruption: bool,
 }
 
 impl From<&DrainSpec> for DrainSpecDoc {
@@ -169,6 +171,7 @@ impl From<&DrainSpec> for DrainSpecDoc {
             drainer: d.drainer.as_str(),
             timeout_s: d.timeout.map(secs),
             down_for_s: secs(d.down_for),
+            spot_interruption: d.interruption,
         }
     }
 }

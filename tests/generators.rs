@@ -334,3 +334,15 @@ fn a_misspelt_generator_or_field_is_a_syntax_error_with_the_choices() {
     assert!(errors[0].contains("Unexpected variant named `Normal`"), "{errors:?}");
     assert!(errors[0].contains("`Weibull`"), "{errors:?}");
 }
+
+#[test]
+fn a_rate_far_too_high_is_refused_instead_of_filling_memory() {
+    let errors = problems(
+        r#"NodeFailures(name: "storm", time_between_failures: Fixed("1s"), time_to_repair: Fixed("1s"))"#,
+    );
+    assert_eq!(
+        errors,
+        ["g.ron:23:18: generators[0]: \"storm\" draws more than 100000 occurrences before the horizon; its \
+             time between occurrences is far too short"]
+    );
+}

@@ -392,19 +392,38 @@ impl NodeLife {
     }
 }
 
-/// When each node is already disrupted.
+/// When each node is already disrupted: per node, disjoint spans keyed by their start (spans
+/// claimed across each other are merged).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Calendar {
-    busy: BTreeMap<String, Vec<(SimTime, SimTime)>>,
+    busy: BTreeMap<String, BTreeMap<SimTime, SimTime>>,
 }
 
 impl Calendar {
     pub(crate) fn claim(&mut self, node: &str, from: SimTime, to: SimTime) {
-        self.busy.entry(node.to_string()).or_default().push((from, to));
+        let spans = self.busy.entry(node.to_string()).or_default();
+        let (mut from, mut to) = (from, to.max(from));
+        if let Some((&start, &end)) = spans.range(..=from).next_back() {
+            if end >= from {
+                from = start;
+                to = to.max(end);
+            }
+        }
+        let inside: Vec<SimTime> = spans.range(from..=to).map(|(&start, _)| start).collect();
+        for start in inside {
+            if let Some(end) = spans.remove(&start) {
+                to = to.max(end);
+            }
+        }
+        spans.insert(from, to);
     }
 
     fn free(&self, node: &str, from: SimTime, to: SimTime) -> bool {
-        self.busy.get(node).is_none_or(|spans| spans.iter().all(|&(a, b)| to < a || b < from))
+        // Spans are disjoint: only the last one starting before `to` can reach `from`.
+        self.busy
+            .get(node)
+            .and_then(|spans| spans.range(..=to).next_back())
+            .is_none_or(|(_, &end)| end < from)
     }
 }
 
@@ -425,7 +444,15 @@ pub struct GeneratorTally {
     /// Node-time spent failed, drained-and-down or interrupted (pressure episodes: the
     /// episodes' total length).
     pub total: Duration,
+    /// The generator stopped at [`MAX_DRAWS`] occurrences (drawn or skipped); the scenario
+    /// is then refused.
+    pub truncated: bool,
 }
+
+/// Most occurrences (kept or skipped) one generator may draw: far more than a year of any
+/// realistic weather on thousands of nodes, few enough that a typo in a rate cannot exhaust
+/// memory.
+pub const MAX_DRAWS: u32 = 100_000;
 
 /// Draws every generator's events, in generator order (earlier generators claim nodes
 /// first). `calendar` holds the disruptions written in the timeline; `horizon` cuts spells
@@ -455,7 +482,7 @@ pub(crate) fn materialize(
                 for node in nodes.iter().filter(|n| n.in_pool(pool)) {
                     let mut rng = ctx.stream(&node.name);
                     let mut t = ctx.from;
-                    loop {
+                    while !ctx.full() {
                         t = t + time_between_failures.sample(&mut rng);
                         if t > ctx.until {
                             break;
@@ -477,7 +504,7 @@ pub(crate) fn materialize(
                 for zone in zones.as_ref().unwrap_or(&all) {
                     let mut rng = ctx.stream(&format!("zone/{zone}"));
                     let mut t = ctx.from;
-                    loop {
+                    while !ctx.full() {
                         t = t + time_between.sample(&mut rng);
                         if t > ctx.until {
                             break;
@@ -502,7 +529,7 @@ pub(crate) fn materialize(
                 for node in nodes.iter().filter(|n| n.in_pool(pool)) {
                     let mut rng = ctx.stream(&node.name);
                     let mut t = ctx.from;
-                    loop {
+                    while !ctx.full() {
                         t = t + time_between.sample(&mut rng);
                         if t > ctx.until {
                             break;
@@ -547,7 +574,7 @@ pub(crate) fn materialize(
                 let mut rng = ctx.stream("order");
                 let batch_time = *timeout + *down_for;
                 let mut start = SimTime::from_duration(*at);
-                while start <= ctx.until {
+                while start <= ctx.until && !ctx.full() {
                     let mut members: Vec<&NodeLife> =
                         nodes.iter().filter(|n| n.in_pool(pool) && n.present_over(start, start)).collect();
                     shuffle(&mut members, &mut rng);
@@ -575,7 +602,7 @@ pub(crate) fn materialize(
                 for node in nodes.iter().filter(|n| n.in_pool(pool)) {
                     let mut rng = ctx.stream(&node.name);
                     let mut t = ctx.from;
-                    loop {
+                    while !ctx.full() {
                         t = t + time_between.sample(&mut rng);
                         if t > ctx.until {
                             break;
@@ -609,6 +636,14 @@ struct Draw<'a> {
 }
 
 impl Draw<'_> {
+    /// Whether the generator has drawn [`MAX_DRAWS`] occurrences (marks it truncated).
+    fn full(&mut self) -> bool {
+        if self.tally.occurrences + self.tally.skipped >= MAX_DRAWS {
+            self.tally.truncated = true;
+        }
+        self.tally.truncated
+    }
+
     /// The random stream of one node, zone or purpose within this generator.
     fn stream(&self, label: &str) -> SimRng {
         seeded(derive_seed(self.seed, label))
@@ -783,6 +818,21 @@ mod tests {
         let two = [failures("f", 3), failures("g", 3)];
         assert_eq!(run(&one, 1), run(&two, 1));
         assert!(!run(&one, 1).is_empty());
+    }
+
+    #[test]
+    fn the_calendar_merges_spans_and_sees_any_overlap() {
+        let t = SimTime::from_secs;
+        let mut cal = Calendar::default();
+        cal.claim("a", t(100), t(200));
+        cal.claim("a", t(50), t(400)); // covers the first
+        cal.claim("a", t(500), t(600));
+        assert!(!cal.free("a", t(300), t(310)));
+        assert!(!cal.free("a", t(10), t(50)));
+        assert!(cal.free("a", t(401), t(499)));
+        assert!(!cal.free("a", t(450), t(500)));
+        assert!(cal.free("a", t(601), t(700)));
+        assert!(cal.free("b", t(0), t(1000)));
     }
 
     #[test]

@@ -72,6 +72,19 @@ impl Resolver<'_> {
             let mut calendar = written_disruptions(&pending, horizon);
             let (generated, tallies) =
                 generators::materialize(generators, seed, horizon, &lives, &mut calendar);
+            for (g, tally) in tallies.iter().enumerate() {
+                if tally.truncated {
+                    self.problem(
+                        &root().field("generators").index(g),
+                        format!(
+                            "{:?} draws more than {} occurrences before the horizon; its time between \
+                             occurrences is far too short",
+                            generators[g].name,
+                            generators::MAX_DRAWS
+                        ),
+                    );
+                }
+            }
             let mut drawn = Vec::new();
             for (k, g) in generated.iter().enumerate() {
                 let path = root().field("generators").index(g.generator);

@@ -314,8 +314,8 @@ fn bad_generators_are_reported_with_their_field_path() {
         "g.ron:27:27: generators[2].name: \"crashes\" is also the name of generators[0] (line 24)",
         "g.ron:27:65: generators[2].amount_max: 1Gi is less than amount (2Gi)",
         "g.ron:27:82: generators[2].workload: unknown workload \"nope\" (known: web, node-agent, cluster-agent)",
-        "g.ron:28:35: generators[3].zones[0]: no node is in zone \"c\" (zones: a, b)",
-        "g.ron:29:38: generators[4].at: 9d is after the horizon (3d)",
+        "g.ron:28:35: generators[3].zones[0]: no node is in zone \"c\" (zones: \"a\", \"b\")",
+        "g.ron:29:38: generators[4].at: 9d is not before the horizon (3d)",
         "g.ron:29:51: generators[4].every: 5m is shorter than one batch (timeout + down_for = 20m)",
         "g.ron:29:66: generators[4].drainer: unknown drainer \"kubeadm\" (kubectl, cluster-api, karpenter or cluster-autoscaler)",
         "g.ron:30:41: generators[5].notice: must be longer than zero",
@@ -345,4 +345,127 @@ fn a_rate_far_too_high_is_refused_instead_of_filling_memory() {
         ["g.ron:23:18: generators[0]: \"storm\" draws more than 100000 occurrences before the horizon; its \
              time between occurrences is far too short"]
     );
+}
+
+#[test]
+fn generator_windows_are_checked_against_the_horizon_and_each_other() {
+    let errors = problems(
+        r#"
+   NodeFailures(name: "late", from: "4d"),
+   NodeFailures(name: "long", until: "5d"),
+   NodeFailures(name: "backwards", from: "2d", until: "1d"),
+   RollingMaintenance(name: "upgrade", at: "2d", until: "1d"),
+   ZoneOutages(name: "z", zones: ["a", "a"]),
+"#,
+    );
+    assert_eq!(
+        errors,
+        [
+            "g.ron:24:37: generators[0].from: 4d is not before the horizon (3d)",
+            "g.ron:25:38: generators[1].until: 5d is after the horizon (3d)",
+            "g.ron:26:55: generators[2].until: 1d is not after from (2d)",
+            "g.ron:27:57: generators[3].until: 1d is not after at (2d)",
+            "g.ron:28:40: generators[4].zones[1]: zone \"a\" is listed twice",
+        ]
+    );
+}
+
+/// Each node's disruptions in time order, from the dump: (start, end) in seconds.
+fn disruptions(sc: &Scenario) -> std::collections::BTreeMap<String, Vec<(f64, f64)>> {
+    let mut by_node: std::collections::BTreeMap<String, Vec<(f64, f64)>> = Default::default();
+    let mut open: std::collections::BTreeMap<String, f64> = Default::default();
+    for e in &sc.timeline {
+        use taintsim::scenario::TimelineAction as A;
+        let at = e.at.as_secs_f64();
+        match &e.action {
+            A::NodeSilent { node } | A::KubeletNotReady { node } => {
+                open.insert(node.clone(), at);
+            }
+            A::NodeBack { node } | A::KubeletReady { node } => {
+                let from = open.remove(node).expect("a spell ends after it starts");
+                by_node.entry(node.clone()).or_default().push((from, at));
+            }
+            A::Drain { node, drain } => {
+                let end = at + (drain.timeout.unwrap_or_default() + drain.down_for).as_secs_f64();
+                by_node.entry(node.clone()).or_default().push((at, end));
+            }
+            _ => {}
+        }
+    }
+    by_node
+}
+
+#[test]
+fn rounds_of_a_rolling_maintenance_never_overlap_even_with_a_short_every() {
+    let sc = load_str(
+        &source(
+            "",
+            r#"RollingMaintenance(name: "upgrade", pool: "work", at: "1h", every: "30m", timeout: "15m", down_for: "15m")"#,
+        ),
+        "rm.ron",
+    )
+    .unwrap();
+    // Four workers, one at a time, 30 minutes each: a round takes 2 hours, so rounds start at
+    // 1h, 3h, 5h, ... however short `every` is.
+    let mut starts: Vec<f64> = disruptions(&sc).values().flatten().map(|&(from, _)| from).collect();
+    starts.sort_by(f64::total_cmp);
+    let hours: Vec<f64> = starts.iter().take(8).map(|s| s / 3600.0).collect();
+    assert_eq!(hours, [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5]);
+    // At most one node is disrupted at any instant.
+    let mut spans: Vec<(f64, f64)> = disruptions(&sc).values().flatten().copied().collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert!(spans.windows(2).all(|w| w[0].1 <= w[1].0), "{spans:?}");
+}
+
+#[test]
+fn a_zone_outage_takes_every_node_of_the_zone_cutting_short_where_another_failure_was_drawn() {
+    // The first generator draws frequent NotReady spells on w2; the outage of zone b (w2 and
+    // w4) still takes w2 whenever w2 is not already failing at that instant.
+    let sc = load_str(
+        &source(
+            "",
+            r#"NodeFailures(name: "flaky", pool: "work", failure: NotReady, time_between_failures: Exponential(mean: "6h"), time_to_repair: Fixed("30m")),
+               ZoneOutages(name: "zones", zones: ["b"], time_between: Exponential(mean: "12h"), duration: Fixed("3h"))"#,
+        ),
+        "zone.ron",
+    )
+    .unwrap();
+    let outages: Vec<&taintsim::scenario::ListedEvent> =
+        sc.listing.iter().filter(|l| l.source.contains("\"zones\"")).collect();
+    let (zones_tally, flaky_tally) = (&sc.generators[1].1, &sc.generators[0].1);
+    assert!(zones_tally.occurrences >= 2 && flaky_tally.occurrences >= 5, "{zones_tally:?} {flaky_tally:?}");
+    // Every outage that went ahead took both nodes unless one was already failing then.
+    let spans = disruptions(&sc);
+    for pair in outages.chunk_by(|a, b| a.at == b.at) {
+        let t = pair[0].at.as_secs_f64();
+        for node in ["w2", "w4"] {
+            let failing_before = spans[node].iter().any(|&(from, to)| from < t && t < to);
+            let taken = pair.iter().any(|l| l.entry.contains(&format!("\"{node}\"")));
+            assert!(taken || failing_before, "{node} at {t}: {pair:?}");
+        }
+    }
+    // No two disruptions of a node overlap; cut spells end where the next one starts.
+    for (node, list) in &spans {
+        let mut list = list.clone();
+        list.sort_by(|a, b| a.0.total_cmp(&b.0));
+        assert!(list.windows(2).all(|w| w[0].1 <= w[1].0), "{node}: {list:?}");
+    }
+    assert!(outages.iter().any(|l| !l.entry.contains("for_duration: \"3h\"")), "some outage was cut short");
+}
+
+#[test]
+fn nodes_without_a_zone_label_form_one_zone() {
+    let src = r#"(name: "nz", horizon: "30d",
+        nodes: [(name_pattern: "n{i}", count: 2, capacity: {"cpu": "1", "memory": "1Gi", "pods": "10"})],
+        agents: [(name: "a", kind: DaemonSet)],
+        policies: [(name: "p")],
+        generators: [ZoneOutages(name: "z", time_between: Exponential(mean: "5d"))],
+    )"#;
+    let sc = load_str(src, "nz.ron").unwrap();
+    assert!(sc.generators[0].1.occurrences > 0, "{:?}", sc.generators[0].1);
+    let zoned = load_str(
+        &src.replace("ZoneOutages(name: \"z\",", "ZoneOutages(name: \"z\", zones: [\"\"],"),
+        "nz.ron",
+    );
+    assert!(zoned.is_ok(), "{zoned:?}");
 }

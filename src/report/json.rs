@@ -116,7 +116,7 @@ impl<'a> ScenarioDoc<'a> {
                 .map(|(g, t)| GeneratorDoc {
                     name: &g.name,
                     kind: g.kind.as_str(),
-                    parameters: g.kind.describe(),
+                    parameters: g.describe(),
                     occurrences: t.occurrences,
                     skipped: t.skipped,
                 })

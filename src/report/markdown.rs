@@ -572,6 +572,12 @@ fn describe(action: &TimelineAction) -> String {
             }
         }
         TimelineAction::RemoveNode { .. } => "node object deleted".into(),
+        TimelineAction::Drain { drain, .. } if drain.interruption => format!(
+            "spot interruption: drained by {} on a {} notice, lost when it runs out, back {} later",
+            drain.drainer.as_str(),
+            drain.timeout.map_or("0s".to_string(), format_duration),
+            format_duration(drain.down_for)
+        ),
         TimelineAction::Drain { drain, .. } => {
             let limit = drain.timeout.map_or("no limit".to_string(), format_duration);
             format!(
@@ -590,7 +596,8 @@ fn generators(out: &mut String, sc: &Scenario) {
     out.push_str(
         "## Generators\n\nEvents drawn from the seed before the runs, the same for every policy; they are \
          part of the timeline below (`taintsim run --dump-timeline` lists each with its source). An \
-         occurrence is skipped when its node is absent or already disrupted then.\n\n\
+         occurrence is skipped when its node (for an outage, every node of the zone) is already \
+         disrupted then; an outage counts once however many nodes it took.\n\n\
          | Generator | Kind | Generated | Skipped | Parameters |\n|---|---|---:|---:|---|\n",
     );
     for (g, tally) in &sc.generators {
@@ -601,7 +608,7 @@ fn generators(out: &mut String, sc: &Scenario) {
             g.kind.as_str(),
             tally.occurrences,
             tally.skipped,
-            escape(&g.kind.describe())
+            escape(&g.describe())
         );
     }
     out.push('\n');

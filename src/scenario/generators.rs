@@ -281,6 +281,19 @@ pub enum GeneratorKind {
     },
 }
 
+impl Generator {
+    /// Its parameters and window as one line for reports, defaults filled in.
+    pub fn describe(&self) -> String {
+        let window = match self.kind {
+            GeneratorKind::RollingMaintenance { .. } => {
+                format!("rounds starting before {}", format_duration(self.until))
+            }
+            _ => format!("starting from {} to {}", format_duration(self.from), format_duration(self.until)),
+        };
+        format!("{}; {window}", self.kind.describe())
+    }
+}
+
 impl GeneratorKind {
     /// The kind's name as written in scenario files.
     pub fn as_str(&self) -> &'static str {
@@ -387,6 +400,11 @@ impl NodeLife {
         self.present.iter().any(|&(a, b)| a <= from && to <= b)
     }
 
+    /// The end of the span of existence that holds instant `t`, if the node exists then.
+    fn present_until(&self, t: SimTime) -> Option<SimTime> {
+        self.present.iter().find(|&&(a, b)| a <= t && t < b).map(|&(_, b)| b)
+    }
+
     fn in_pool(&self, pool: &Option<String>) -> bool {
         pool.as_ref().is_none_or(|p| self.pool.as_deref() == Some(p))
     }
@@ -418,6 +436,20 @@ impl Calendar {
         spans.insert(from, to);
     }
 
+    /// Whether the node is disrupted at instant `t`.
+    fn busy_at(&self, node: &str, t: SimTime) -> bool {
+        !self.free(node, t, t)
+    }
+
+    /// The start of the node's first disruption after `t`.
+    fn next_start_after(&self, node: &str, t: SimTime) -> Option<SimTime> {
+        let spans = self.busy.get(node)?;
+        spans
+            .range((std::ops::Bound::Excluded(t), std::ops::Bound::Unbounded))
+            .next()
+            .map(|(&start, _)| start)
+    }
+
     fn free(&self, node: &str, from: SimTime, to: SimTime) -> bool {
         // Spans are disjoint: only the last one starting before `to` can reach `from`.
         self.busy
@@ -437,9 +469,11 @@ pub(crate) struct Generated {
 /// What one generator produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GeneratorTally {
-    /// Occurrences generated (failures, outages, episodes, node drains, interruptions).
+    /// Occurrences generated: failures, outages (each counted once, however many nodes it
+    /// took), episodes, node drains, interruptions.
     pub occurrences: u32,
-    /// Occurrences dropped: their node was absent or already disrupted.
+    /// Occurrences dropped because their node (for an outage: every node of the zone) was
+    /// already disrupted. Draws while a node does not exist are not counted.
     pub skipped: u32,
     /// Node-time spent failed, drained-and-down or interrupted (pressure episodes: the
     /// episodes' total length).
@@ -484,19 +518,18 @@ pub(crate) fn materialize(
                     let mut t = ctx.from;
                     while !ctx.full() {
                         t = t + time_between_failures.sample(&mut rng);
-                        if t > ctx.until {
+                        if t >= ctx.until {
                             break;
                         }
                         let end = ctx.cut(t + time_to_repair.sample(&mut rng));
-                        ctx.spell(calendar, node, t, end, failure.event(), |_| {});
+                        ctx.spell(calendar, node, t, end, failure.event());
                         t = end;
                     }
                 }
             }
             GeneratorKind::ZoneOutages { zones, failure, time_between, duration } => {
                 let all: Vec<String> = {
-                    let mut z: Vec<String> =
-                        nodes.iter().map(|n| n.zone.clone()).filter(|z| !z.is_empty()).collect();
+                    let mut z: Vec<String> = nodes.iter().map(|n| n.zone.clone()).collect();
                     z.sort();
                     z.dedup();
                     z
@@ -506,12 +539,22 @@ pub(crate) fn materialize(
                     let mut t = ctx.from;
                     while !ctx.full() {
                         t = t + time_between.sample(&mut rng);
-                        if t > ctx.until {
+                        if t >= ctx.until {
                             break;
                         }
                         let end = ctx.cut(t + duration.sample(&mut rng));
+                        let (mut took, mut busy) = (0, 0);
                         for node in nodes.iter().filter(|n| n.zone == *zone) {
-                            ctx.spell(calendar, node, t, end, failure.event(), |_| {});
+                            match ctx.place_spell(calendar, node, t, end, failure.event()) {
+                                Placed::Yes => took += 1,
+                                Placed::Busy => busy += 1,
+                                Placed::Absent => {}
+                            }
+                        }
+                        if took > 0 {
+                            ctx.tally.occurrences += 1;
+                        } else if busy > 0 {
+                            ctx.tally.skipped += 1;
                         }
                         t = end;
                     }
@@ -531,7 +574,7 @@ pub(crate) fn materialize(
                     let mut t = ctx.from;
                     while !ctx.full() {
                         t = t + time_between.sample(&mut rng);
-                        if t > ctx.until {
+                        if t >= ctx.until {
                             break;
                         }
                         let end = ctx.cut(t + duration.sample(&mut rng));
@@ -539,7 +582,8 @@ pub(crate) fn materialize(
                             Some(max) => draw_amount(&mut rng, *resource, *amount, *max),
                             None => *amount,
                         };
-                        if node.present_over(t, end) && end > t {
+                        let end = node.present_until(t).map_or(t, |gone| end.min(gone));
+                        if end > t {
                             ctx.tally.occurrences += 1;
                             ctx.tally.total += end.saturating_since(t);
                             ctx.out.push(Generated {
@@ -555,8 +599,6 @@ pub(crate) fn materialize(
                                     ..EventFile::default()
                                 },
                             });
-                        } else {
-                            ctx.tally.skipped += 1;
                         }
                         t = end;
                     }
@@ -574,13 +616,15 @@ pub(crate) fn materialize(
                 let mut rng = ctx.stream("order");
                 let batch_time = *timeout + *down_for;
                 let mut start = SimTime::from_duration(*at);
-                while start <= ctx.until && !ctx.full() {
+                while start < ctx.until && !ctx.full() {
                     let mut members: Vec<&NodeLife> =
                         nodes.iter().filter(|n| n.in_pool(pool) && n.present_over(start, start)).collect();
                     shuffle(&mut members, &mut rng);
-                    for (b, batch) in members.chunks((*max_unavailable).max(1) as usize).enumerate() {
+                    let batches = members.chunks((*max_unavailable).max(1) as usize);
+                    let round_end = start + batch_time * batches.len() as u32;
+                    for (b, batch) in batches.enumerate() {
                         let t = start + batch_time * b as u32;
-                        if t > ctx.until {
+                        if t >= ctx.until {
                             break;
                         }
                         for node in batch {
@@ -592,8 +636,9 @@ pub(crate) fn materialize(
                             });
                         }
                     }
+                    // A round longer than `every` delays the next: one round at a time.
                     match every {
-                        Some(e) => start = start + *e,
+                        Some(e) => start = (start + *e).max(round_end),
                         None => break,
                     }
                 }
@@ -604,7 +649,7 @@ pub(crate) fn materialize(
                     let mut t = ctx.from;
                     while !ctx.full() {
                         t = t + time_between.sample(&mut rng);
-                        if t > ctx.until {
+                        if t >= ctx.until {
                             break;
                         }
                         let end = ctx.cut(t + *notice + *down_for);
@@ -654,7 +699,7 @@ impl Draw<'_> {
         t.min(self.end_of_run)
     }
 
-    /// A failure spell `event` over `[from, to]` on `node`, when the node is there and free.
+    /// A failure spell `event` from `from` to `to` on `node`, counted in the tally.
     fn spell(
         &mut self,
         calendar: &mut Calendar,
@@ -662,20 +707,57 @@ impl Draw<'_> {
         from: SimTime,
         to: SimTime,
         event: EventKind,
-        extra: impl FnOnce(&mut EventFile),
     ) {
-        if to <= from {
-            return;
+        match self.place_spell(calendar, node, from, to, event) {
+            Placed::Yes => self.tally.occurrences += 1,
+            Placed::Busy => self.tally.skipped += 1,
+            Placed::Absent => {}
         }
-        self.claimed(calendar, node, from, to, |e| {
-            e.event = event;
-            e.for_duration = Some(format_duration(to.saturating_since(from)));
-            extra(e);
-        });
     }
 
-    /// An entry at `from` on `node` that disrupts it until `to`, when the node is there and
-    /// free then; the node is claimed for that span.
+    /// Places a failure spell `event` from `from` to `to` on `node` (not counted): nothing when
+    /// the node does not exist at `from` or is disrupted then; otherwise the spell, cut short
+    /// where the node's next disruption begins or where the node is removed.
+    fn place_spell(
+        &mut self,
+        calendar: &mut Calendar,
+        node: &NodeLife,
+        from: SimTime,
+        to: SimTime,
+        event: EventKind,
+    ) -> Placed {
+        let Some(gone) = node.present_until(from) else { return Placed::Absent };
+        if calendar.busy_at(&node.name, from) {
+            return Placed::Busy;
+        }
+        // Cut a second before the node's removal or its next disruption, so that the spell's
+        // end never shares an instant with what follows it.
+        let before = |t: SimTime| SimTime::from_millis(t.as_millis().saturating_sub(1000));
+        let mut end = to;
+        if gone < end {
+            end = before(gone);
+        }
+        if let Some(next) = calendar.next_start_after(&node.name, from).filter(|&next| next <= end) {
+            end = before(next);
+        }
+        if end <= from {
+            return Placed::Busy;
+        }
+        calendar.claim(&node.name, from, end);
+        self.tally.total += end.saturating_since(from);
+        let entry = EventFile {
+            at: at_text(from),
+            node: Some(node.name.clone()),
+            event,
+            for_duration: Some(format_duration(end.saturating_since(from))),
+            ..EventFile::default()
+        };
+        self.out.push(Generated { generator: self.g, entry });
+        Placed::Yes
+    }
+
+    /// An entry at `from` on `node` that disrupts it until `to` (a drain and its down time),
+    /// when the node exists throughout and is free all that time; the node is claimed for it.
     fn claimed(
         &mut self,
         calendar: &mut Calendar,
@@ -684,7 +766,10 @@ impl Draw<'_> {
         to: SimTime,
         fill: impl FnOnce(&mut EventFile),
     ) {
-        if !node.present_over(from, to) || !calendar.free(&node.name, from, to) {
+        if !node.present_over(from, to) {
+            return;
+        }
+        if !calendar.free(&node.name, from, to) {
             self.tally.skipped += 1;
             return;
         }
@@ -696,6 +781,13 @@ impl Draw<'_> {
         fill(&mut entry);
         self.out.push(Generated { generator: self.g, entry });
     }
+}
+
+/// What became of a failure spell on one node.
+enum Placed {
+    Yes,
+    Busy,
+    Absent,
 }
 
 fn at_text(t: SimTime) -> String {

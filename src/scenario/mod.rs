@@ -178,12 +178,12 @@ impl Scenario {
         );
         for (i, (g, tally)) in self.generators.iter().enumerate() {
             out.push_str(&format!(
-                "// generators[{i}] {:?} ({}): {} generated, {} skipped (node absent or already disrupted); {}\n",
+                "// generators[{i}] {:?} ({}): {} generated, {} skipped (node already disrupted); {}\n",
                 g.name,
                 g.kind.as_str(),
                 tally.occurrences,
                 tally.skipped,
-                g.kind.describe()
+                g.describe()
             ));
         }
         out.push_str("[\n");

@@ -87,7 +87,7 @@ impl Resolver<'_> {
         placed: &[&Workload],
     ) -> Option<Generator> {
         let before = self.problems.len();
-        let (name, from, until) = match gf {
+        let (name, from_text, until_text) = match gf {
             GeneratorFile::NodeFailures { name, from, until, .. }
             | GeneratorFile::ZoneOutages { name, from, until, .. }
             | GeneratorFile::PressureEpisodes { name, from, until, .. }
@@ -97,24 +97,29 @@ impl Resolver<'_> {
             GeneratorFile::RollingMaintenance { name, until, .. } => (name, None, until.as_deref()),
         };
         self.plain_name(&path.field("name"), name);
-        let from = match from {
+        let from = match from_text {
             Some(text) => self.duration(&path.field("from"), text).unwrap_or_default(),
             None => Duration::ZERO,
         };
-        let until = match until {
+        let until = match until_text {
             Some(text) => self.duration(&path.field("until"), text).unwrap_or(horizon),
             None => horizon,
         };
-        if from > horizon {
-            self.problem(
-                &path.field("from"),
-                format!("{} is after the horizon ({})", format_duration(from), format_duration(horizon)),
-            );
-        }
-        if until < from {
+        let not_before_horizon = |d: Duration| {
+            format!("{} is not before the horizon ({})", format_duration(d), format_duration(horizon))
+        };
+        if from >= horizon && from_text.is_some() {
+            self.problem(&path.field("from"), not_before_horizon(from));
+        } else if until_text.is_some() && until <= from {
             self.problem(
                 &path.field("until"),
-                format!("{} is before from ({})", format_duration(until), format_duration(from)),
+                format!("{} is not after from ({})", format_duration(until), format_duration(from)),
+            );
+        }
+        if until > horizon {
+            self.problem(
+                &path.field("until"),
+                format!("{} is after the horizon ({})", format_duration(until), format_duration(horizon)),
             );
         }
         let kind = match gf {
@@ -144,8 +149,13 @@ impl Resolver<'_> {
                         );
                     }
                     for (j, z) in list.iter().enumerate() {
-                        if !zones.contains(z) {
-                            let known = known_list(zones.iter());
+                        if list[..j].contains(z) {
+                            self.problem(
+                                &path.field("zones").index(j),
+                                format!("zone {z:?} is listed twice"),
+                            );
+                        } else if !zones.contains(z) {
+                            let known = known_list(zones.iter().map(|z| format!("{z:?}")));
                             self.problem(
                                 &path.field("zones").index(j),
                                 format!("no node is in zone {z:?} (zones: {known})"),
@@ -244,14 +254,12 @@ impl Resolver<'_> {
             } => {
                 self.pool(&path.field("pool"), pool, pools);
                 let at_d = self.duration(&path.field("at"), at).unwrap_or_default();
-                if at_d > horizon {
+                if at_d >= horizon {
+                    self.problem(&path.field("at"), not_before_horizon(at_d));
+                } else if until_text.is_some() && until <= at_d {
                     self.problem(
-                        &path.field("at"),
-                        format!(
-                            "{} is after the horizon ({})",
-                            format_duration(at_d),
-                            format_duration(horizon)
-                        ),
+                        &path.field("until"),
+                        format!("{} is not after at ({})", format_duration(until), format_duration(at_d)),
                     );
                 }
                 let every = every.as_deref().and_then(|t| self.positive_duration(&path.field("every"), t));

@@ -135,7 +135,6 @@ impl Resolver<'_> {
                 zones.extend(nf.zone.clone());
                 zones.extend(nf.zones.iter().flatten().cloned());
             }
-            zones.remove("");
             let placed: Vec<&super::Workload> = workloads.iter().chain(&agents).collect();
             self.generators(&f.generators, horizon, &pools, &zones, &placed)
         };

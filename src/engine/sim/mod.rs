@@ -275,7 +275,7 @@ impl<'a> Simulation<'a> {
                 self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
             }
             while next_sample < at {
-                self.samples.push(self.tracker.current(next_sample));
+                self.samples.push(self.sample(next_sample));
                 next_sample = next_sample + SAMPLE_INTERVAL;
             }
             let (at, ev) = self.queue.pop().expect("peeked an event");
@@ -288,7 +288,7 @@ impl<'a> Simulation<'a> {
             self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
         }
         while next_sample <= self.horizon {
-            self.samples.push(self.tracker.current(next_sample));
+            self.samples.push(self.sample(next_sample));
             next_sample = next_sample + SAMPLE_INTERVAL;
         }
         let start_issues = self.start_issues();
@@ -308,6 +308,16 @@ impl<'a> Simulation<'a> {
             drains: self.drains.into_iter().map(|d| d.into_result(self.horizon)).collect(),
             contention,
             events: self.events,
+        }
+    }
+
+    /// The time series row for `at`: the tracker's last observation and the eviction counts
+    /// so far.
+    fn sample(&self, at: SimTime) -> Sample {
+        Sample {
+            business_evicted: self.contention.business_evictions,
+            business_evicted_beside_agent: self.contention.business_evictions_beside_agent,
+            ..self.tracker.current(at)
         }
     }
 

@@ -260,7 +260,13 @@ impl<'a> Simulation<'a> {
     ///
     /// The time series row for instant `t` shows the state after every event at or before `t`:
     /// rows are written when the clock is about to move past them.
-    pub fn run(mut self, policy_name: &str) -> RunOutput {
+    pub fn run(self, policy_name: &str) -> RunOutput {
+        self.run_with_progress(policy_name, &mut |_| {})
+    }
+
+    /// [`Simulation::run`], calling `progress` with each time series instant as the clock
+    /// passes it (for progress bars; it does not influence the run).
+    pub fn run_with_progress(mut self, policy_name: &str, progress: &mut dyn FnMut(SimTime)) -> RunOutput {
         self.start();
         let mut next_sample = SimTime::ZERO;
         while let Some(at) = self.queue.peek_time() {
@@ -276,6 +282,7 @@ impl<'a> Simulation<'a> {
             }
             while next_sample < at {
                 self.samples.push(self.sample(next_sample));
+                progress(next_sample);
                 next_sample = next_sample + SAMPLE_INTERVAL;
             }
             let (at, ev) = self.queue.pop().expect("peeked an event");

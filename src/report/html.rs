@@ -81,7 +81,7 @@ pub fn render(data: &ReportData, charts: &[Chart]) -> String {
         data.summary.agents.len()
     );
     out.push_str(
-        "<nav><a href=\"#changes\">What changed</a><a href=\"#tables\">Tables</a><a href=\"#charts\">Charts</a>\
+        "<nav><a href=\"#changes\">What changed</a><a href=\"#charts\">Charts</a><a href=\"#tables\">Tables</a>\
          <a href=\"#scenario\">Scenario</a><a href=\"#policies\">Policies</a></nav>\n",
     );
 
@@ -92,15 +92,6 @@ pub fn render(data: &ReportData, charts: &[Chart]) -> String {
     );
     for agent in &data.summary.agents {
         changes(&mut out, agent);
-    }
-
-    out.push_str("<h2 id=\"tables\">Comparison tables</h2>\n");
-    out.push_str(
-        "<p class=\"note\">Bold cells are the best value of a ranked column (ties share it). Times are \
-         summed over nodes (node-time) or agent pods (pod-time) where the column says so.</p>\n",
-    );
-    for agent in &data.summary.agents {
-        tables(&mut out, agent);
     }
 
     out.push_str("<h2 id=\"charts\">Charts</h2>\n");
@@ -115,6 +106,15 @@ pub fn render(data: &ReportData, charts: &[Chart]) -> String {
             escape(chart.caption),
             stem = chart.stem
         );
+    }
+
+    out.push_str("<h2 id=\"tables\">Comparison tables</h2>\n");
+    out.push_str(
+        "<p class=\"note\">Bold cells are the best value of a ranked column (ties share it). Times are \
+         summed over nodes (node-time) or agent pods (pod-time) where the column says so.</p>\n",
+    );
+    for agent in &data.summary.agents {
+        tables(&mut out, agent);
     }
 
     out.push_str("<h2 id=\"scenario\">Scenario</h2>\n");

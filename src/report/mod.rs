@@ -222,11 +222,15 @@ mod tests {
         let paths = write_reports(&dir, &fixture::scenario(), &fixture::comparison()).unwrap();
         let names: Vec<_> =
             paths.iter().map(|p| p.file_name().unwrap().to_str().unwrap().to_string()).collect();
-        assert_eq!(names, [REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV, DRAINS_CSV]);
+        let mut expected = vec![REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV, DRAINS_CSV];
+        expected.extend(charts::CHART_FILES);
+        expected.push(html::INDEX_HTML);
+        assert_eq!(names, expected);
         let mut listing: Vec<_> =
             fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         listing.sort();
-        assert_eq!(listing, ["drains.csv", "report.md", "summary.json", "timeseries.csv"]);
+        expected.sort();
+        assert_eq!(listing, expected, "no temporary or backup file is left");
         let json = fs::read_to_string(dir.join(SUMMARY_JSON)).unwrap();
         assert_eq!(json, json::render(&fixture::scenario(), &fixture::comparison()));
         let drains = fs::read_to_string(dir.join(DRAINS_CSV)).unwrap();

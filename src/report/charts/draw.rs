@@ -686,6 +686,9 @@ fn drain_panel<DB: DrawingBackend>(
     legend(legend_area, "drainer / outcome", &entries)
 }
 
+/// A contention sub-panel: where, its caption, its y axis description and the value plotted.
+type PanelSpec<'a, DB> = (&'a DrawingArea<DB, Shift>, String, &'static str, fn(&Row) -> u32);
+
 fn contention_panel<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     legend_area: &DrawingArea<DB, Shift>,
@@ -715,7 +718,7 @@ fn contention_panel<DB: DrawingBackend>(
         no_data(&right, "business pods evicted by the kubelet", note)?;
         return legend(legend_area, "policy", &entries);
     }
-    let panels: [(&DrawingArea<DB, Shift>, String, &str, fn(&Row) -> u32); 2] = [
+    let panels: [PanelSpec<'_, DB>; 2] = [
         (&left, format!("{}: agent pods on pressured nodes", agent.name), "agent pods (pods)", |r| {
             r.agent_pressured.unwrap_or(0)
         }),

@@ -75,6 +75,23 @@ fn run_writes_charts_whose_pngs_decode_and_hold_drawings() {
 }
 
 #[test]
+fn charts_and_page_are_byte_identical_between_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    for out in ["first", "second"] {
+        let o = taintsim(tmp.path(), &["run", "--quiet", "--out", out]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+    }
+    let mut names: Vec<String> =
+        CHARTS.iter().flat_map(|c| [format!("{c}.svg"), format!("{c}.png")]).collect();
+    names.push("index.html".into());
+    for name in names {
+        let a = fs::read(tmp.path().join("first").join(&name)).unwrap();
+        let b = fs::read(tmp.path().join("second").join(&name)).unwrap();
+        assert!(!a.is_empty() && a == b, "{name} differs between two runs");
+    }
+}
+
+#[test]
 fn svgs_carry_titles_and_axis_units() {
     let tmp = default_reports();
     let dir = &tmp.path().join("out");

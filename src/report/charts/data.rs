@@ -805,7 +805,62 @@ fn parse_drains(
 
 #[cfg(test)]
 mod tests {
+    use super::super::super::{csv, fixture, json};
     use super::*;
+
+    fn rendered() -> (String, String, String) {
+        let (sc, cmp) = (fixture::scenario(), fixture::comparison());
+        (json::render(&sc, &cmp), csv::render(&sc, &cmp), csv::render_drains(&sc, &cmp))
+    }
+
+    #[test]
+    fn reads_back_what_the_reports_render() {
+        let (summary, series, drains) = rendered();
+        let names = ["summary.json", "timeseries.csv", "drains.csv"];
+        let data = ReportData::parse(names, &summary, &series, Some(&drains)).unwrap();
+        assert!(data.has_contention_series);
+        assert_eq!(data.summary.agents.len(), 2);
+        let rows = data.rows("ds-agent", "none");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].at, SimTime::from_secs(60));
+        assert_eq!(rows[1].covered_percent(), 50.0);
+        // drains.csv and the drains of summary.json agree.
+        let from_summary = ReportData::parse(names, &summary, &series, None).unwrap();
+        for (a, b) in data.summary.agents.iter().zip(&from_summary.summary.agents) {
+            for (ra, rb) in a.runs.iter().zip(&b.runs) {
+                assert_eq!(ra.drains, rb.drains);
+            }
+        }
+    }
+
+    #[test]
+    fn a_time_series_without_the_contention_columns_still_loads() {
+        let (summary, series, _) = rendered();
+        let old: String = series
+            .lines()
+            .map(|l| {
+                let cut = l.rmatch_indices(',').nth(2).map_or(l.len(), |(i, _)| i);
+                format!("{}\n", &l[..cut])
+            })
+            .collect();
+        assert!(old.starts_with("agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,nodes_agentless,agent_running,agent_pending,agent_stranded\n"));
+        let data = ReportData::parse(["s", "t", "d"], &summary, &old, None).unwrap();
+        assert!(!data.has_contention_series);
+        assert_eq!(data.rows("ds-agent", "none")[0].agent_pressured, None);
+    }
+
+    #[test]
+    fn a_run_missing_from_the_summary_or_a_row_out_of_order_is_an_error() {
+        let (summary, series, _) = rendered();
+        let extra = format!("{series}ghost,none,0,1,1,0,0,1,0,0,0,0,0\n");
+        let err = ReportData::parse(["s", "t", "d"], &summary, &extra, None).unwrap_err();
+        assert_eq!(err.line, Some(extra.lines().count()));
+        assert!(err.to_string().contains("not a run of the summary"), "{err}");
+        let mut lines: Vec<&str> = series.lines().collect();
+        lines.swap(1, 2);
+        let err = ReportData::parse(["s", "t", "d"], &summary, &(lines.join("\n") + "\n"), None).unwrap_err();
+        assert_eq!(err.to_string(), "t:3: field `time_s`: times of one run must increase");
+    }
 
     #[test]
     fn csv_records_handle_quotes_commas_and_line_breaks() {

@@ -102,11 +102,24 @@ fn line_width(i: usize, n: usize) -> u32 {
 /// The pixel size of a chart.
 pub fn size(kind: Kind, data: &ReportData) -> (u32, u32) {
     let agents = data.summary.agents.len().max(1) as u32;
-    let panel = match kind {
-        Kind::Coverage | Kind::Contention => PANEL_H,
-        Kind::BlindSpots | Kind::Drains => PANEL_H,
+    // Panels grow when the legend needs more room than the default height: 41 pixels per
+    // two-line entry (policies), 24 per one-line entry (drainers and the four outcomes).
+    let most = |f: fn(&AgentInfo) -> usize| data.summary.agents.iter().map(f).max().unwrap_or(0) as u32;
+    let legend = match kind {
+        Kind::Coverage | Kind::Contention => 41 * (most(|a| a.runs.len()) + 1),
+        Kind::BlindSpots => 24 * most(|a| a.runs.len()),
+        Kind::Drains => {
+            let drainers = |a: &AgentInfo| {
+                let mut d: Vec<&str> =
+                    a.runs.iter().flat_map(|r| &r.drains).map(|d| d.drainer.as_str()).collect();
+                d.sort_unstable();
+                d.dedup();
+                d.len()
+            };
+            24 * (most(drainers) + 4)
+        }
     };
-    (WIDTH, TITLE_H + agents * panel)
+    (WIDTH, TITLE_H + agents * PANEL_H.max(legend + 90))
 }
 
 /// Draws chart `kind` on `backend`.

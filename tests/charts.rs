@@ -2,6 +2,7 @@
 //! opened in headless Chromium.
 
 use std::fs;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -285,7 +286,11 @@ fn index_html_loads_in_headless_chromium_without_console_errors_and_shows_the_ch
         if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
             panic!("chromium is not installed, and CI needs the browser test (.ci/run installs it)");
         }
-        eprintln!("NOTICE: skipping the headless Chromium test: no chromium on the PATH");
+        // Written to the real stderr, past the test harness's capture, so the skip is seen.
+        let _ = writeln!(
+            std::io::stderr(),
+            "NOTICE: skipping the headless Chromium test: no chromium on the PATH"
+        );
         return;
     };
     let tmp = default_reports();

@@ -208,6 +208,21 @@ fn names_from_the_input_are_escaped_in_the_page() {
     assert!(html.contains("&lt;i&gt;none&lt;/i&gt;"));
 }
 
+#[test]
+fn help_lists_the_chart_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = taintsim(tmp.path(), &["--help"]);
+    assert!(o.status.success());
+    assert!(text(&o.stdout).contains("chart"), "{}", text(&o.stdout));
+    let o = taintsim(tmp.path(), &["chart", "--help"]);
+    assert!(o.status.success());
+    let help = text(&o.stdout);
+    assert!(help.contains("summary.json") && help.contains("index.html"), "{help}");
+    let o = taintsim(tmp.path(), &["--quiet", "chart", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("options go after the command"), "{}", text(&o.stderr));
+}
+
 fn chart_error(files: &[(&str, &str)]) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();
     for (name, contents) in files {

@@ -97,7 +97,9 @@ pub fn render(data: &ReportData, charts: &[Chart]) -> String {
     out.push_str("<h2 id=\"charts\">Charts</h2>\n");
     for chart in charts {
         let _ = writeln!(out, "<figure id=\"{}\">", chart.stem);
-        out.push_str(svg_body(&chart.svg));
+        // Screen readers announce the chart by its title.
+        let labelled = format!("<svg role=\"img\" aria-label=\"{}\" ", escape(chart.title));
+        out.push_str(&svg_body(&chart.svg).replacen("<svg ", &labelled, 1));
         let _ = writeln!(
             out,
             "\n<figcaption><strong>{}.</strong> {} Also as <a href=\"{stem}.svg\">{stem}.svg</a> and \

@@ -10,7 +10,7 @@
 //! so `taintsim chart` writes the same page as `taintsim run`.
 
 use super::charts::Chart;
-use super::charts::data::{AgentInfo, EventInfo, ReportData, RunInfo, Stats};
+use super::charts::data::{AgentInfo, EventInfo, ReportData, RunInfo, Stats, TaintInfo};
 use crate::model::Toleration;
 use crate::time::format_duration;
 use std::fmt::Write as _;
@@ -413,23 +413,22 @@ fn tables(out: &mut String, agent: &AgentInfo) {
     t.write(out, "Contention (evictions by the kubelet for node pressure)", agent);
 }
 
+/// A taint as `key=value:Effect`, escaped.
+fn taint_text(t: &TaintInfo) -> String {
+    let value = t.value.as_deref().map(|v| format!("={v}")).unwrap_or_default();
+    format!("{}{}:{}", escape(&t.key), escape(&value), escape(&t.effect))
+}
+
 fn event_detail(e: &EventInfo) -> String {
     let mut parts = Vec::new();
     if let Some(w) = &e.node_of {
         parts.push(format!("node of {}", escape(w)));
     }
     if let Some(t) = &e.taint {
-        let value = t.value.as_deref().map(|v| format!("={v}")).unwrap_or_default();
-        parts.push(format!("taint {}{}:{}", escape(&t.key), escape(&value), escape(&t.effect)));
+        parts.push(format!("taint {}", taint_text(t)));
     }
     if let Some(ts) = e.taints.as_ref().filter(|ts| !ts.is_empty()) {
-        let list: Vec<String> = ts
-            .iter()
-            .map(|t| {
-                let value = t.value.as_deref().map(|v| format!("={v}")).unwrap_or_default();
-                format!("{}{}:{}", escape(&t.key), escape(&value), escape(&t.effect))
-            })
-            .collect();
+        let list: Vec<String> = ts.iter().map(taint_text).collect();
         parts.push(format!("taints {}", list.join(", ")));
     }
     if let Some(d) = &e.drain {
@@ -467,7 +466,26 @@ fn scenario_section(out: &mut String, data: &ReportData) {
             a.replicas.map_or_else(|| "–".to_string(), |r| r.to_string())
         );
     }
-    out.push_str("</table>\n<h3>Timeline</h3>\n");
+    out.push_str("</table>\n");
+    if !sc.node_groups.is_empty() {
+        out.push_str(
+            "<h3>Nodes at the start, by taints</h3>\n<table>\n<tr><th>nodes</th><th class=\"name\">taints</th>\
+             <th class=\"name\">cordoned</th><th class=\"name\">first of them</th></tr>\n",
+        );
+        for g in &sc.node_groups {
+            let taints: Vec<String> = g.taints.iter().map(taint_text).collect();
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td></tr>",
+                g.count,
+                if taints.is_empty() { "none".to_string() } else { taints.join("<br>") },
+                if g.unschedulable { "yes" } else { "no" },
+                escape(&g.first_node)
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("<h3>Timeline</h3>\n");
     if sc.timeline.is_empty() {
         out.push_str("<p>No scripted events.</p>\n");
         return;

@@ -63,6 +63,37 @@ struct ScenarioDoc<'a> {
     agents: Vec<AgentDef<'a>>,
     policies: Vec<PolicyDef<'a>>,
     timeline: Vec<EventDoc<'a>>,
+    node_groups: Vec<NodeGroupDoc<'a>>,
+}
+
+/// Nodes present at the start that carry the same taints and cordon state.
+#[derive(Serialize)]
+struct NodeGroupDoc<'a> {
+    count: usize,
+    taints: &'a [Taint],
+    unschedulable: bool,
+    first_node: &'a str,
+}
+
+/// Groups the scenario's initial nodes by taints and `spec.unschedulable`, in order of first
+/// appearance.
+fn node_groups(sc: &Scenario) -> Vec<NodeGroupDoc<'_>> {
+    let mut groups: Vec<NodeGroupDoc<'_>> = Vec::new();
+    for n in &sc.nodes {
+        match groups
+            .iter_mut()
+            .find(|g| g.taints == n.taints.as_slice() && g.unschedulable == n.unschedulable)
+        {
+            Some(g) => g.count += 1,
+            None => groups.push(NodeGroupDoc {
+                count: 1,
+                taints: &n.taints,
+                unschedulable: n.unschedulable,
+                first_node: &n.name,
+            }),
+        }
+    }
+    groups
 }
 
 impl<'a> ScenarioDoc<'a> {
@@ -99,6 +130,7 @@ impl<'a> ScenarioDoc<'a> {
                 })
                 .collect(),
             timeline: sc.timeline.iter().map(EventDoc::new).collect(),
+            node_groups: node_groups(sc),
         }
     }
 }
@@ -496,6 +528,20 @@ mod tests {
                 "samples"
             ]
         );
+    }
+
+    #[test]
+    fn initial_nodes_are_grouped_by_taints_and_cordon_state_after_the_timeline() {
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&fixture::scenario(), &fixture::comparison())).unwrap();
+        let keys: Vec<&str> = v["scenario"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.last(), Some(&"node_groups"));
+        let groups = v["scenario"]["node_groups"].as_array().unwrap();
+        let counted: u64 = groups.iter().map(|g| g["count"].as_u64().unwrap()).sum();
+        assert_eq!(counted, fixture::scenario().nodes.len() as u64);
+        assert_eq!(groups[0]["first_node"], fixture::scenario().nodes[0].name.as_str());
+        assert!(groups[0]["taints"].is_array());
+        assert!(groups[0]["unschedulable"].is_boolean());
     }
 
     #[test]

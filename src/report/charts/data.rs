@@ -127,6 +127,24 @@ pub struct ScenarioInfo {
     /// Scripted events.
     #[serde(default)]
     pub timeline: Vec<EventInfo>,
+    /// Initial nodes grouped by taints and cordon state (absent in older summaries).
+    #[serde(default)]
+    pub node_groups: Vec<NodeGroupInfo>,
+}
+
+/// Initial nodes sharing their taints and cordon state.
+#[derive(Clone, Debug, Deserialize)]
+pub struct NodeGroupInfo {
+    /// How many nodes.
+    pub count: usize,
+    /// Their taints.
+    #[serde(default)]
+    pub taints: Vec<TaintInfo>,
+    /// Whether they are cordoned.
+    #[serde(default)]
+    pub unschedulable: bool,
+    /// The first of them, in scenario order.
+    pub first_node: String,
 }
 
 /// One agent workload of the scenario.

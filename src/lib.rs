@@ -11,7 +11,8 @@
 //!    eviction, DefaultTolerationSeconds admission, DaemonSet and ReplicaSet controllers), all
 //!    sharing one toleration matcher from [`model`].
 //! 4. [`measures`]: blind spots computed on the truth.
-//! 5. [`report`]: `report.md`, `summary.json`, a CSV time series and the console table.
+//! 5. [`report`]: `report.md`, `summary.json`, CSV time series and drains, charts (SVG, PNG),
+//!    `index.html` and the console table.
 //!
 //! [`conformance`] evaluates the shared conformance vectors against the same rule code, and
 //! [`cli`] is the command line.

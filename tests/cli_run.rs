@@ -45,7 +45,7 @@ fn default_scenario_reports_are_byte_identical_between_runs() {
     assert_eq!(json["schema"], "taintsim.summary/v1");
     let csv = fs::read_to_string(tmp.path().join("first/timeseries.csv")).unwrap();
     assert!(csv.starts_with(
-        "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,nodes_agentless,agent_running,agent_pending,agent_stranded\n"
+        "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,nodes_agentless,agent_running,agent_pending,agent_stranded,"
     ));
     // The default scenario drains nodes: every run lists its drains, and so does drains.csv.
     let runs: Vec<&serde_json::Value> =

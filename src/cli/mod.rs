@@ -1,10 +1,12 @@
-//! The command line: `taintsim run`, `taintsim conformance`.
+//! The command line: `taintsim run`, `taintsim conformance`, `taintsim chart`.
 
 use clap::{Parser, Subcommand};
 use std::path::Path;
 use std::process::ExitCode;
 
+pub mod chart;
 pub mod conformance;
+pub mod progress;
 pub mod run;
 
 /// Examples shown at the end of `taintsim --help`.
@@ -17,6 +19,8 @@ Examples:
       Run a scenario file with another seed.
   taintsim conformance ../shared/conformance --allow-unsupported
       Evaluate the shared conformance vectors against the simulator's rules.
+  taintsim chart reports/threatmapper
+      Draw the charts and index.html of an earlier run again from its saved files.
 
 Options go after the command: `taintsim run --seed 3`, not `taintsim --seed 3 run`.
 See `taintsim <command> --help` for each command's options.
@@ -52,10 +56,12 @@ pub enum Command {
     Run(run::Args),
     /// Evaluate conformance vector files against the simulator's rules.
     Conformance(conformance::Args),
+    /// Draw the charts and index.html again from a report folder, without simulating.
+    Chart(chart::Args),
 }
 
 /// Command names that can be mistaken for a scenario path when options come first.
-const COMMANDS: [&str; 2] = ["run", "conformance"];
+const COMMANDS: [&str; 3] = ["run", "conformance", "chart"];
 
 /// Options of `run` that take a value in the next argument.
 const VALUE_OPTIONS: [&str; 3] = ["--out", "-o", "--seed"];
@@ -115,6 +121,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Conformance(args)) => conformance::run(&args),
+        Some(Command::Chart(args)) => chart::run(&args),
         None => run::run(&cli.run),
     }
 }

@@ -1,6 +1,6 @@
 //! `taintsim run [SCENARIO] [--out DIR] [--seed N] [--quiet]`
 
-use crate::engine::comparison::run_comparison;
+use crate::engine::comparison::run_comparison_observed;
 use crate::measures::{Comparison, StartIssue};
 use crate::report;
 use crate::scenario::{self, Scenario, ScenarioError};
@@ -160,11 +160,8 @@ pub fn run(args: &Args) -> ExitCode {
     let out_dir = args.out.clone().unwrap_or_else(|| default_out_dir(&scenario.name));
 
     let started = Instant::now();
-    let cmp = run_comparison(&scenario, |n, total, agent, policy| {
-        if !args.quiet {
-            eprintln!("[{n}/{total}] {agent} × {policy}");
-        }
-    });
+    let cmp =
+        run_comparison_observed(&scenario, &mut super::progress::Progress::new(args.quiet, scenario.horizon));
     let elapsed = started.elapsed();
     let warnings = start_warnings(&cmp);
     for w in &warnings {

@@ -7,6 +7,7 @@ use crate::model::keys::{
 };
 use crate::model::{Taint, TaintEffect, Toleration};
 use crate::scenario::{Scenario, TimelineAction};
+use crate::time::SimTime;
 use std::collections::BTreeSet;
 
 /// Taints drain tools put on nodes; probed so that equivalence covers maintenance too.
@@ -14,9 +15,31 @@ const DRAIN_TAINT_KEYS: [&str; 2] = ["karpenter.sh/disrupted", "ToBeDeletedByClu
 /// A key no scenario uses, standing for "any other taint".
 const OTHER_KEY: &str = "taintsim.invalid/any-other-taint";
 
+/// Follows a comparison as it runs (progress display); it cannot influence the runs.
+pub trait RunObserver {
+    /// A run starts: run number from 1, total runs, agent, policy.
+    fn run_started(&mut self, number: usize, total: usize, agent: &str, policy: &str);
+    /// The current run's clock has passed `at` (called once per time series instant).
+    fn advanced(&mut self, _at: SimTime) {}
+    /// The current run is over.
+    fn run_finished(&mut self) {}
+}
+
 /// Runs every policy for every agent it applies to. `progress` is called before each run with
 /// (run number from 1, total runs, agent, policy).
-pub fn run_comparison(scenario: &Scenario, mut progress: impl FnMut(usize, usize, &str, &str)) -> Comparison {
+pub fn run_comparison(scenario: &Scenario, progress: impl FnMut(usize, usize, &str, &str)) -> Comparison {
+    struct Calls<F>(F);
+    impl<F: FnMut(usize, usize, &str, &str)> RunObserver for Calls<F> {
+        fn run_started(&mut self, number: usize, total: usize, agent: &str, policy: &str) {
+            (self.0)(number, total, agent, policy);
+        }
+    }
+    run_comparison_observed(scenario, &mut Calls(progress))
+}
+
+/// [`run_comparison`], telling `observer` when each run starts, how far its clock has got, and
+/// when it ends.
+pub fn run_comparison_observed(scenario: &Scenario, observer: &mut dyn RunObserver) -> Comparison {
     let total: usize = scenario
         .agents
         .iter()
@@ -28,8 +51,10 @@ pub fn run_comparison(scenario: &Scenario, mut progress: impl FnMut(usize, usize
         let mut runs = Vec::new();
         for policy in scenario.policies.iter().filter(|p| p.applies_to(&agent.name)) {
             done += 1;
-            progress(done, total, &agent.name, &policy.name);
-            runs.push(Simulation::new(scenario, ai, policy).run(&policy.name));
+            observer.run_started(done, total, &agent.name, &policy.name);
+            let sim = Simulation::new(scenario, ai, policy);
+            runs.push(sim.run_with_progress(&policy.name, &mut |at| observer.advanced(at)));
+            observer.run_finished();
         }
         let effective: Vec<(String, Vec<Toleration>)> = scenario
             .policies

@@ -69,6 +69,15 @@ pub struct Sample {
     pub agent_pending: u32,
     /// Agent pods bound to down, NotReady or deleted nodes and not terminating.
     pub agent_stranded: u32,
+    /// Agent pods bound to a node whose MemoryPressure, DiskPressure or PIDPressure condition
+    /// is True in the API (each pod counted once, whatever the number of conditions).
+    pub agent_pressured: u32,
+    /// Business pods the kubelet evicted for node pressure since the start of the run, up to
+    /// and including the sample instant (filled in by the run, not by the tracker).
+    pub business_evicted: u32,
+    /// Of those, evicted from a node where a pod of the agent was running (filled in by the
+    /// run).
+    pub business_evicted_beside_agent: u32,
 }
 
 /// Follows one agent workload through a run.
@@ -177,6 +186,11 @@ impl BlindSpotTracker {
             self.pressure[0].set(&p, pressured(|c| c.memory_pressure), now);
             self.pressure[1].set(&p, pressured(|c| c.disk_pressure), now);
             self.pressure[2].set(&p, pressured(|c| c.pid_pressure), now);
+            sample.agent_pressured += u32::from(
+                pressured(|c| c.memory_pressure)
+                    || pressured(|c| c.disk_pressure)
+                    || pressured(|c| c.pid_pressure),
+            );
             sample.agent_running += u32::from(pod.running);
             sample.agent_pending += u32::from(!pod.gone && pod.node.is_none());
             sample.agent_stranded += u32::from(stranded);

@@ -74,6 +74,8 @@ pub struct Contention {
     pub disk_pressure: IntervalStats,
     /// Agent pod-time on nodes whose PIDPressure condition is True.
     pub pid_pressure: IntervalStats,
+    /// Business pods the kubelet evicted for node pressure, wherever the agent ran.
+    pub business_evictions: u32,
     /// Business pods the kubelet evicted from a node where an agent pod was running.
     pub business_evictions_beside_agent: u32,
     /// Of those, evictions that would not have happened without the agents' use: the

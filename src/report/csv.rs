@@ -11,7 +11,7 @@ use crate::time::SimTime;
 use std::fmt::Write as _;
 
 /// The header line (without its line break).
-pub const HEADER: &str = "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,nodes_agentless,agent_running,agent_pending,agent_stranded";
+pub const HEADER: &str = "agent,policy,time_s,nodes_usable,nodes_with_business_pods,nodes_uncovered,nodes_agentless,agent_running,agent_pending,agent_stranded,agent_pressured,business_evicted,business_evicted_beside_agent";
 
 /// Renders `timeseries.csv`.
 pub fn render(_scenario: &Scenario, cmp: &Comparison) -> String {
@@ -24,7 +24,7 @@ pub fn render(_scenario: &Scenario, cmp: &Comparison) -> String {
             for s in &run.samples {
                 let _ = writeln!(
                     out,
-                    "{prefix},{},{},{},{},{},{},{},{}",
+                    "{prefix},{},{},{},{},{},{},{},{},{},{},{}",
                     seconds(s.at),
                     s.nodes_usable,
                     s.nodes_with_business_pods,
@@ -32,7 +32,10 @@ pub fn render(_scenario: &Scenario, cmp: &Comparison) -> String {
                     s.nodes_agentless,
                     s.agent_running,
                     s.agent_pending,
-                    s.agent_stranded
+                    s.agent_stranded,
+                    s.agent_pressured,
+                    s.business_evicted,
+                    s.business_evicted_beside_agent
                 );
             }
         }
@@ -123,7 +126,7 @@ mod tests {
         assert_eq!(field("odd, \"quoted\" | name"), "\"odd, \"\"quoted\"\" | name\"");
         assert_eq!(field("two\nlines"), "\"two\nlines\"");
         let csv = render(&fixture::scenario(), &fixture::comparison());
-        assert!(csv.contains("\nds-agent,\"odd, \"\"quoted\"\" | name\",60,2,2,1,1,2,0,0\n"), "{csv}");
+        assert!(csv.contains("\nds-agent,\"odd, \"\"quoted\"\" | name\",60,2,2,1,1,2,0,0,0,0,0\n"), "{csv}");
     }
 
     #[test]
@@ -134,7 +137,7 @@ mod tests {
         // Five runs of three samples each.
         assert_eq!(lines.count(), 15);
         assert!(csv.ends_with('\n'));
-        assert!(csv.contains("\nds-agent,none,0,2,2,0,0,2,0,0\n"));
+        assert!(csv.contains("\nds-agent,none,0,2,2,0,0,2,0,0,0,0,0\n"));
     }
 
     #[test]

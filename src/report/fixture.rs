@@ -120,6 +120,7 @@ fn samples(uncovered: u32) -> Vec<Sample> {
             agent_running: 2,
             agent_pending: 0,
             agent_stranded: 0,
+            ..Sample::default()
         })
         .collect()
 }
@@ -228,11 +229,13 @@ fn drains() -> Vec<Vec<DrainResult>> {
 ///   (longest 6m40s), 3 business pods evicted beside the agent, 1 of them caused by it, 1 agent
 ///   OOM kill.
 /// * ds-agent / catch-all: 20m under MemoryPressure (1 spell), 5m under DiskPressure, 4 evicted
-///   beside, 2 caused, 2 agent pods evicted, 1 rejected at admission, 3 OOM kills.
+///   beside (of 5 business pods evicted in all), 2 caused, 2 agent pods evicted, 1 rejected at
+///   admission, 3 OOM kills.
 /// * dep-agent (both runs): nothing; no node running it came under pressure.
 pub(crate) fn contention() -> Vec<Contention> {
     let mild = Contention {
         memory_pressure: stats(2, 400, 600),
+        business_evictions: 3,
         business_evictions_beside_agent: 3,
         business_evictions_caused_by_agent: 1,
         agent_oom_kills: 1,
@@ -241,6 +244,7 @@ pub(crate) fn contention() -> Vec<Contention> {
     let heavy = Contention {
         memory_pressure: stats(1, 1200, 1200),
         disk_pressure: stats(1, 300, 300),
+        business_evictions: 5,
         business_evictions_beside_agent: 4,
         business_evictions_caused_by_agent: 2,
         agent_evictions: 2,

@@ -64,6 +64,7 @@ struct ScenarioDoc<'a> {
     policies: Vec<PolicyDef<'a>>,
     timeline: Vec<EventDoc<'a>>,
     generators: Vec<GeneratorDoc<'a>>,
+    node_groups: Vec<NodeGroupDoc<'a>>,
 }
 
 /// A generator and what it drew.
@@ -74,6 +75,36 @@ struct GeneratorDoc<'a> {
     parameters: String,
     occurrences: u32,
     skipped: u32,
+}
+
+/// Nodes present at the start that carry the same taints and cordon state.
+#[derive(Serialize)]
+struct NodeGroupDoc<'a> {
+    count: usize,
+    taints: &'a [Taint],
+    unschedulable: bool,
+    first_node: &'a str,
+}
+
+/// Groups the scenario's initial nodes by taints and `spec.unschedulable`, in order of first
+/// appearance.
+fn node_groups(sc: &Scenario) -> Vec<NodeGroupDoc<'_>> {
+    let mut groups: Vec<NodeGroupDoc<'_>> = Vec::new();
+    for n in &sc.nodes {
+        match groups
+            .iter_mut()
+            .find(|g| g.taints == n.taints.as_slice() && g.unschedulable == n.unschedulable)
+        {
+            Some(g) => g.count += 1,
+            None => groups.push(NodeGroupDoc {
+                count: 1,
+                taints: &n.taints,
+                unschedulable: n.unschedulable,
+                first_node: &n.name,
+            }),
+        }
+    }
+    groups
 }
 
 impl<'a> ScenarioDoc<'a> {
@@ -121,6 +152,7 @@ impl<'a> ScenarioDoc<'a> {
                     skipped: t.skipped,
                 })
                 .collect(),
+            node_groups: node_groups(sc),
         }
     }
 }
@@ -319,6 +351,7 @@ struct ContentionDoc {
     memory_pressure: StatsDoc,
     disk_pressure: StatsDoc,
     pid_pressure: StatsDoc,
+    business_evictions: u32,
     business_evictions_beside_agent: u32,
     business_evictions_caused_by_agent: u32,
     agent_evictions: u32,
@@ -332,6 +365,7 @@ impl From<&Contention> for ContentionDoc {
             memory_pressure: StatsDoc::from(c.memory_pressure),
             disk_pressure: StatsDoc::from(c.disk_pressure),
             pid_pressure: StatsDoc::from(c.pid_pressure),
+            business_evictions: c.business_evictions,
             business_evictions_beside_agent: c.business_evictions_beside_agent,
             business_evictions_caused_by_agent: c.business_evictions_caused_by_agent,
             agent_evictions: c.agent_evictions,
@@ -522,6 +556,20 @@ mod tests {
     }
 
     #[test]
+    fn initial_nodes_are_grouped_by_taints_and_cordon_state_after_the_timeline() {
+        let v: serde_json::Value =
+            serde_json::from_str(&render(&fixture::scenario(), &fixture::comparison())).unwrap();
+        let keys: Vec<&str> = v["scenario"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys.last(), Some(&"node_groups"));
+        let groups = v["scenario"]["node_groups"].as_array().unwrap();
+        let counted: u64 = groups.iter().map(|g| g["count"].as_u64().unwrap()).sum();
+        assert_eq!(counted, fixture::scenario().nodes.len() as u64);
+        assert_eq!(groups[0]["first_node"], fixture::scenario().nodes[0].name.as_str());
+        assert!(groups[0]["taints"].is_array());
+        assert!(groups[0]["unschedulable"].is_boolean());
+    }
+
+    #[test]
     fn fractional_seconds_print_without_noise() {
         assert_eq!(serde_json::to_string(&secs(Duration::from_millis(1001))).unwrap(), "1.001");
         assert_eq!(serde_json::to_string(&secs(Duration::from_millis(300_100))).unwrap(), "300.1");
@@ -644,6 +692,7 @@ mod tests {
                 "memory_pressure": {"total_s": 1200.0, "count": 1, "longest_s": 1200.0},
                 "disk_pressure": {"total_s": 300.0, "count": 1, "longest_s": 300.0},
                 "pid_pressure": {"total_s": 0.0, "count": 0, "longest_s": 0.0},
+                "business_evictions": 5,
                 "business_evictions_beside_agent": 4,
                 "business_evictions_caused_by_agent": 2,
                 "agent_evictions": 2,
@@ -659,6 +708,7 @@ mod tests {
                 "memory_pressure",
                 "disk_pressure",
                 "pid_pressure",
+                "business_evictions",
                 "business_evictions_beside_agent",
                 "business_evictions_caused_by_agent",
                 "agent_evictions",

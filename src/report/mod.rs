@@ -1,4 +1,5 @@
-//! Reports: `report.md`, `summary.json`, `timeseries.csv`, `drains.csv` and the console table.
+//! Reports: `report.md`, `summary.json`, `timeseries.csv`, `drains.csv`, the charts
+//! (`chart-*.svg`, `chart-*.png`), `index.html` and the console table.
 //!
 //! Every renderer is a pure function of the scenario and the comparison: no clock, no hash
 //! order, fixed number formats. Running the same scenario twice therefore gives byte-identical
@@ -11,8 +12,10 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+pub mod charts;
 pub mod console;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
@@ -35,7 +38,7 @@ pub struct ReportFile {
     /// File name inside the report folder.
     pub name: &'static str,
     /// Full contents.
-    pub contents: String,
+    pub contents: Vec<u8>,
 }
 
 /// Why the reports could not be written. Each message names the path concerned.
@@ -76,6 +79,9 @@ pub enum ReportError {
         /// The final path.
         path: PathBuf,
     },
+    /// A chart or the HTML page could not be drawn.
+    #[error(transparent)]
+    Chart(#[from] charts::ChartError),
     /// A finished temporary file could not be renamed into place. Every report already
     /// replaced has been restored.
     #[error("{}: cannot move the new report into place (no report was replaced): {source}", path.display())]
@@ -91,19 +97,23 @@ pub enum ReportError {
 /// Renders the four report files in memory, in the order they are written.
 pub fn render_all(scenario: &Scenario, cmp: &Comparison) -> Vec<ReportFile> {
     vec![
-        ReportFile { name: REPORT_MD, contents: markdown::render(scenario, cmp) },
-        ReportFile { name: SUMMARY_JSON, contents: json::render(scenario, cmp) },
-        ReportFile { name: TIMESERIES_CSV, contents: csv::render(scenario, cmp) },
-        ReportFile { name: DRAINS_CSV, contents: csv::render_drains(scenario, cmp) },
+        ReportFile { name: REPORT_MD, contents: markdown::render(scenario, cmp).into_bytes() },
+        ReportFile { name: SUMMARY_JSON, contents: json::render(scenario, cmp).into_bytes() },
+        ReportFile { name: TIMESERIES_CSV, contents: csv::render(scenario, cmp).into_bytes() },
+        ReportFile { name: DRAINS_CSV, contents: csv::render_drains(scenario, cmp).into_bytes() },
     ]
 }
 
-/// Renders every report and writes it into `dir` (created if needed). Returns the paths
-/// written, in the order of [`render_all`].
+/// Renders every report, then the charts and `index.html` from the rendered summary, time
+/// series and drains (as `taintsim chart` does from the saved files), and writes them all into
+/// `dir` (created if needed). Returns the paths written: those of [`render_all`], then the
+/// charts and the page.
 ///
 /// All or nothing: see [`write_files`].
 pub fn write_reports(dir: &Path, scenario: &Scenario, cmp: &Comparison) -> Result<Vec<PathBuf>, ReportError> {
-    write_files(dir, &render_all(scenario, cmp))
+    let mut files = render_all(scenario, cmp);
+    files.extend(charts::render_files(&charts::data::from_rendered(&files)?)?);
+    write_files(dir, &files)
 }
 
 /// One report being replaced: where it goes, where the new contents wait, and where the old
@@ -142,7 +152,7 @@ pub fn write_files(dir: &Path, files: &[ReportFile]) -> Result<Vec<PathBuf>, Rep
         })
         .collect();
     for (i, file) in files.iter().enumerate() {
-        if let Err(source) = write_synced(&swaps[i].temp, file.contents.as_bytes()) {
+        if let Err(source) = write_synced(&swaps[i].temp, &file.contents) {
             let path = swaps[i].temp.clone();
             roll_back(&swaps[..=i]);
             return Err(ReportError::Write { path, source });
@@ -212,11 +222,15 @@ mod tests {
         let paths = write_reports(&dir, &fixture::scenario(), &fixture::comparison()).unwrap();
         let names: Vec<_> =
             paths.iter().map(|p| p.file_name().unwrap().to_str().unwrap().to_string()).collect();
-        assert_eq!(names, [REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV, DRAINS_CSV]);
+        let mut expected = vec![REPORT_MD, SUMMARY_JSON, TIMESERIES_CSV, DRAINS_CSV];
+        expected.extend(charts::CHART_FILES);
+        expected.push(html::INDEX_HTML);
+        assert_eq!(names, expected);
         let mut listing: Vec<_> =
             fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         listing.sort();
-        assert_eq!(listing, ["drains.csv", "report.md", "summary.json", "timeseries.csv"]);
+        expected.sort();
+        assert_eq!(listing, expected, "no temporary or backup file is left");
         let json = fs::read_to_string(dir.join(SUMMARY_JSON)).unwrap();
         assert_eq!(json, json::render(&fixture::scenario(), &fixture::comparison()));
         let drains = fs::read_to_string(dir.join(DRAINS_CSV)).unwrap();

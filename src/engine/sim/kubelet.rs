@@ -282,6 +282,7 @@ impl Simulation<'_> {
         // Contention: a business pod evicted beside a running agent pod, and whether the
         // agent's own use is what tipped the node over.
         if self.is_business[self.pods[p].workload] {
+            self.contention.business_evictions += 1;
             let agent = self.agent;
             let beside_agent =
                 self.nodes[n].pods.iter().any(|&q| self.pods[q].workload == agent && self.pods[q].running);

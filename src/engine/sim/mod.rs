@@ -283,7 +283,13 @@ impl<'a> Simulation<'a> {
     ///
     /// The time series row for instant `t` shows the state after every event at or before `t`:
     /// rows are written when the clock is about to move past them.
-    pub fn run(mut self, policy_name: &str) -> RunOutput {
+    pub fn run(self, policy_name: &str) -> RunOutput {
+        self.run_with_progress(policy_name, &mut |_| {})
+    }
+
+    /// [`Simulation::run`], calling `progress` with each time series instant as the clock
+    /// passes it (for progress bars; it does not influence the run).
+    pub fn run_with_progress(mut self, policy_name: &str, progress: &mut dyn FnMut(SimTime)) -> RunOutput {
         self.start();
         let mut next_sample = SimTime::ZERO;
         while let Some(at) = self.queue.peek_time() {
@@ -298,7 +304,8 @@ impl<'a> Simulation<'a> {
                 self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
             }
             while next_sample < at {
-                self.samples.push(self.tracker.current(next_sample));
+                self.samples.push(self.sample(next_sample));
+                progress(next_sample);
                 next_sample = next_sample + SAMPLE_INTERVAL;
             }
             let (at, ev) = self.queue.pop().expect("peeked an event");
@@ -311,7 +318,7 @@ impl<'a> Simulation<'a> {
             self.tracker.observe(self.now, &self.nodes, &self.pods, &self.is_business);
         }
         while next_sample <= self.horizon {
-            self.samples.push(self.tracker.current(next_sample));
+            self.samples.push(self.sample(next_sample));
             next_sample = next_sample + SAMPLE_INTERVAL;
         }
         let start_issues = self.start_issues();
@@ -331,6 +338,16 @@ impl<'a> Simulation<'a> {
             drains: self.drains.into_iter().map(|d| d.into_result(self.horizon)).collect(),
             contention,
             events: self.events,
+        }
+    }
+
+    /// The time series row for `at`: the tracker's last observation and the eviction counts
+    /// so far.
+    fn sample(&self, at: SimTime) -> Sample {
+        Sample {
+            business_evicted: self.contention.business_evictions,
+            business_evicted_beside_agent: self.contention.business_evictions_beside_agent,
+            ..self.tracker.current(at)
         }
     }
 

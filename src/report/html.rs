@@ -1,0 +1,617 @@
+//! `index.html`: one self-contained page for a design review.
+//!
+//! The page holds a generated summary of what changed between policies, the comparison tables,
+//! the charts as inline SVG, the scenario's parameters and timeline, and every policy's
+//! tolerations as Kubernetes YAML. Styles are inline CSS; there is no script and no reference
+//! to anything outside the file, so it opens the same offline. Every text that comes from the
+//! input (names, descriptions, reasons) goes through [`escape`].
+//!
+//! Like the charts, the page is drawn from [`ReportData`] (the saved report files read back),
+//! so `taintsim chart` writes the same page as `taintsim run`.
+
+use super::charts::Chart;
+use super::charts::data::{AgentInfo, EventInfo, ReportData, RunInfo, Stats, TaintInfo};
+use crate::model::Toleration;
+use crate::time::format_duration;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// File name of the page.
+pub const INDEX_HTML: &str = "index.html";
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "
+body { font-family: 'DejaVu Sans', Verdana, sans-serif; color: #1a1a1a; background: #fff;
+       max-width: 1180px; margin: 0 auto; padding: 16px 24px 48px; line-height: 1.45; }
+h1 { font-size: 1.7em; margin-bottom: 0.2em; }
+h2 { font-size: 1.35em; border-bottom: 2px solid #0072b2; padding-bottom: 4px; margin-top: 2em; }
+h3 { font-size: 1.1em; margin-top: 1.5em; }
+p.lead { color: #444; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-size: 0.9em; }
+th, td { border: 1px solid #c8c8c8; padding: 4px 8px; text-align: right; vertical-align: top; }
+th { background: #eef3f8; }
+td.name, th.name { text-align: left; }
+td.best { font-weight: bold; background: #e3f1ea; }
+td.text { text-align: left; }
+figure { margin: 16px 0 28px; }
+figure svg { max-width: 100%; height: auto; border: 1px solid #ddd; }
+figcaption { color: #444; font-size: 0.9em; margin-top: 4px; }
+pre { background: #f6f6f6; border: 1px solid #ddd; padding: 8px 12px; font-size: 0.88em; overflow-x: auto; }
+ul.changes li { margin-bottom: 6px; }
+.note { color: #555; font-size: 0.88em; }
+nav a { margin-right: 14px; }
+";
+
+/// Renders the page.
+pub fn render(data: &ReportData, charts: &[Chart]) -> String {
+    let sc = &data.summary.scenario;
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str("<link rel=\"icon\" href=\"data:,\">\n");
+    let _ = writeln!(out, "<title>taintsim: {}</title>", escape(&sc.name));
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
+    let _ = writeln!(out, "<h1>Toleration policies compared: {}</h1>", escape(&sc.name));
+    if !sc.description.is_empty() {
+        let _ = writeln!(out, "<p class=\"lead\">{}</p>", escape(&sc.description));
+    }
+    let _ = writeln!(
+        out,
+        "<p>Kubernetes {}, seed {}, {} simulated, {} nodes at the start, {} policies, {} agents.</p>",
+        escape(&sc.kubernetes_version),
+        sc.seed,
+        format_duration(sc.horizon),
+        sc.node_count,
+        sc.policies.len(),
+        data.summary.agents.len()
+    );
+    out.push_str(
+        "<nav><a href=\"#changes\">What changed</a><a href=\"#charts\">Charts</a><a href=\"#tables\">Tables</a>\
+         <a href=\"#scenario\">Scenario</a><a href=\"#policies\">Policies</a></nav>\n",
+    );
+
+    out.push_str("<h2 id=\"changes\">What changed between policies</h2>\n");
+    out.push_str(
+        "<p class=\"note\">Generated from the numbers below. Lower is better for every measure. \
+         One seed is one draw of the scheduler's tie-breaks; compare a few seeds before concluding.</p>\n",
+    );
+    for agent in &data.summary.agents {
+        changes(&mut out, agent);
+    }
+
+    out.push_str("<h2 id=\"charts\">Charts</h2>\n");
+    for chart in charts {
+        let _ = writeln!(out, "<figure id=\"{}\">", chart.stem);
+        // Screen readers announce the chart by its title.
+        let labelled = format!("<svg role=\"img\" aria-label=\"{}\" ", escape(chart.title));
+        out.push_str(&svg_body(&chart.svg).replacen("<svg ", &labelled, 1));
+        let _ = writeln!(
+            out,
+            "\n<figcaption><strong>{}.</strong> {} Also as <a href=\"{stem}.svg\">{stem}.svg</a> and \
+             <a href=\"{stem}.png\">{stem}.png</a>.</figcaption>\n</figure>",
+            escape(chart.title),
+            escape(chart.caption),
+            stem = chart.stem
+        );
+    }
+
+    out.push_str("<h2 id=\"tables\">Comparison tables</h2>\n");
+    out.push_str(
+        "<p class=\"note\">Bold cells are the best value of a ranked column (ties share it). Times are \
+         summed over nodes (node-time) or agent pods (pod-time) where the column says so.</p>\n",
+    );
+    for agent in &data.summary.agents {
+        tables(&mut out, agent);
+    }
+
+    out.push_str("<h2 id=\"scenario\">Scenario</h2>\n");
+    scenario_section(&mut out, data);
+
+    out.push_str("<h2 id=\"policies\">Policies</h2>\n");
+    policies_section(&mut out, data);
+
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The `<svg>` element of an SVG document, without an XML declaration.
+fn svg_body(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => svg[i..].trim_end(),
+        None => svg.trim_end(),
+    }
+}
+
+/// A measure compared across the runs of one agent.
+struct Measure {
+    name: &'static str,
+    values: Vec<Value>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Value {
+    Span(Duration),
+    Count(u32),
+}
+
+impl Value {
+    fn show(self) -> String {
+        match self {
+            Value::Span(d) => format_duration(d),
+            Value::Count(n) => n.to_string(),
+        }
+    }
+}
+
+fn ranked_measures(agent: &AgentInfo) -> Vec<Measure> {
+    let runs = &agent.runs;
+    let span = |f: &dyn Fn(&RunInfo) -> Duration| runs.iter().map(|r| Value::Span(f(r))).collect();
+    let count = |f: &dyn Fn(&RunInfo) -> u32| runs.iter().map(|r| Value::Count(f(r))).collect();
+    let mut out = Vec::new();
+    if agent.is_daemon_set() {
+        out.push(Measure {
+            name: "uncovered node-time",
+            values: span(&|r| r.blind_spots.uncovered_nodes.unwrap_or_default().total),
+        });
+        out.push(Measure {
+            name: "agent-less node-time",
+            values: span(&|r| r.blind_spots.agentless_nodes.unwrap_or_default().total),
+        });
+    } else {
+        out.push(Measure {
+            name: "time without a running replica",
+            values: span(&|r| r.blind_spots.no_replica.unwrap_or_default().total),
+        });
+        out.push(Measure {
+            name: "under-replicated time",
+            values: span(&|r| r.blind_spots.under_replicated.unwrap_or_default().total),
+        });
+        out.push(Measure {
+            name: "stranded agent pod-time",
+            values: span(&|r| r.blind_spots.stranded_agents.total),
+        });
+    }
+    out.push(Measure { name: "longest blocked drain", values: span(&|r| r.drain_totals.longest_blocked) });
+    out.push(Measure { name: "pods left behind by drains", values: count(&|r| r.drain_totals.left_behind) });
+    out.push(Measure {
+        name: "agent pod-time on pressured nodes",
+        values: span(&|r| r.contention.pressured_time()),
+    });
+    out.push(Measure {
+        name: "business pods evicted because of the agent",
+        values: count(&|r| r.contention.business_evictions_caused_by_agent),
+    });
+    out
+}
+
+/// Names of runs, joined for prose.
+fn names(agent: &AgentInfo, idx: &[usize]) -> String {
+    let names: Vec<String> =
+        idx.iter().map(|&i| format!("<em>{}</em>", escape(&agent.runs[i].policy))).collect();
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}
+
+fn changes(out: &mut String, agent: &AgentInfo) {
+    let _ =
+        writeln!(out, "<h3>{} ({})</h3>\n<ul class=\"changes\">", escape(&agent.name), escape(&agent.kind));
+    if agent.runs.len() < 2 {
+        out.push_str("<li>Only one policy applies to this agent: nothing to compare.</li>\n</ul>\n");
+        return;
+    }
+    let measures = ranked_measures(agent);
+    // Tally, per run, the measures on which it is best while the runs differ.
+    let mut wins = vec![0usize; agent.runs.len()];
+    let mut differing = 0;
+    let mut same = Vec::new();
+    let mut lines = Vec::new();
+    for m in &measures {
+        let mut distinct: Vec<Value> = m.values.clone();
+        distinct.sort();
+        distinct.dedup();
+        if distinct.len() == 1 {
+            same.push(format!("{} ({})", m.name, distinct[0].show()));
+            continue;
+        }
+        differing += 1;
+        for (i, v) in m.values.iter().enumerate() {
+            if *v == distinct[0] {
+                wins[i] += 1;
+            }
+        }
+        let groups: Vec<String> = distinct
+            .iter()
+            .map(|v| {
+                let idx: Vec<usize> = (0..m.values.len()).filter(|&i| m.values[i] == *v).collect();
+                format!("{} under {}", v.show(), names(agent, &idx))
+            })
+            .collect();
+        lines.push(format!("<li><strong>{}</strong>: {}.</li>", m.name, groups.join("; ")));
+    }
+    if differing > 0 {
+        let top = *wins.iter().max().unwrap_or(&0);
+        let leaders: Vec<usize> = (0..wins.len()).filter(|&i| wins[i] == top).collect();
+        let _ = writeln!(
+            out,
+            "<li>{} {} best on {top} of the {differing} ranked measures on which the policies differ.</li>",
+            names(agent, &leaders),
+            if leaders.len() == 1 { "is" } else { "are each" }
+        );
+    } else {
+        out.push_str("<li>Every ranked measure is the same under every policy.</li>\n");
+    }
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    if !same.is_empty() && differing > 0 {
+        let _ = writeln!(out, "<li>The same under every policy: {}.</li>", same.join(", "));
+    }
+    for group in &agent.equivalent_policies {
+        let idx: Vec<usize> =
+            group.iter().filter_map(|p| agent.runs.iter().position(|r| &r.policy == p)).collect();
+        let _ = writeln!(
+            out,
+            "<li>{} treat every taint this scenario can produce alike, so their runs are identical.</li>",
+            names(agent, &idx)
+        );
+    }
+    let stranded: Vec<Value> =
+        agent.runs.iter().map(|r| Value::Span(r.blind_spots.stranded_agents.total)).collect();
+    if agent.is_daemon_set() && stranded.iter().any(|v| *v != stranded[0]) {
+        let worst = stranded.iter().max().copied().unwrap_or(Value::Count(0));
+        let idx: Vec<usize> = (0..stranded.len()).filter(|&i| stranded[i] == worst).collect();
+        let _ = writeln!(
+            out,
+            "<li>Agent pods stay stranded on dead nodes longest under {} ({}); not ranked for a DaemonSet, \
+             since a DaemonSet that covers fewer nodes has fewer pods to strand.</li>",
+            names(agent, &idx),
+            worst.show()
+        );
+    }
+    for (i, run) in agent.runs.iter().enumerate() {
+        if !run.start_issues.is_empty() {
+            let _ = writeln!(
+                out,
+                "<li>Under {}, {} workload(s) did not start as the scenario writes them: see the start-up problems \
+                 in report.md before comparing.</li>",
+                names(agent, &[i]),
+                run.start_issues.len()
+            );
+        }
+    }
+    out.push_str("</ul>\n");
+}
+
+/// A table cell per run for one column; `ranked` marks the lowest values.
+fn column<T: PartialOrd + Copy>(values: &[T], ranked: bool) -> Vec<bool> {
+    if !ranked || values.is_empty() {
+        return vec![false; values.len()];
+    }
+    let best = values.iter().copied().fold(values[0], |a, b| if b < a { b } else { a });
+    let all_same = values.iter().all(|v| *v == best);
+    values.iter().map(|v| *v == best && !all_same).collect()
+}
+
+struct Table {
+    head: Vec<&'static str>,
+    cols: Vec<(Vec<String>, Vec<bool>)>,
+}
+
+impl Table {
+    fn span(&mut self, head: &'static str, values: Vec<Duration>, ranked: bool) {
+        let best = column(&values, ranked);
+        self.head.push(head);
+        self.cols.push((values.iter().map(|d| format_duration(*d)).collect(), best));
+    }
+
+    fn count(&mut self, head: &'static str, values: Vec<u32>, ranked: bool) {
+        let best = column(&values, ranked);
+        self.head.push(head);
+        self.cols.push((values.iter().map(u32::to_string).collect(), best));
+    }
+
+    fn stats(&mut self, head: [&'static str; 3], values: Vec<Stats>, ranked: bool) {
+        self.span(head[0], values.iter().map(|s| s.total).collect(), ranked);
+        self.count(head[1], values.iter().map(|s| s.count).collect(), false);
+        self.span(head[2], values.iter().map(|s| s.longest).collect(), ranked);
+    }
+
+    fn write(&self, out: &mut String, caption: &str, agent: &AgentInfo) {
+        let _ = writeln!(
+            out,
+            "<table>\n<caption class=\"note\">{}</caption>\n<tr><th class=\"name\">policy</th>",
+            caption
+        );
+        for h in &self.head {
+            let _ = write!(out, "<th>{h}</th>");
+        }
+        out.push_str("</tr>\n");
+        for (i, run) in agent.runs.iter().enumerate() {
+            let _ = write!(out, "<tr><td class=\"name\">{}</td>", escape(&run.policy));
+            for (cells, best) in &self.cols {
+                let class = if best[i] { " class=\"best\"" } else { "" };
+                let _ = write!(out, "<td{class}>{}</td>", cells[i]);
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+    }
+}
+
+fn tables(out: &mut String, agent: &AgentInfo) {
+    let runs = &agent.runs;
+    let _ = writeln!(out, "<h3>{} ({})</h3>", escape(&agent.name), escape(&agent.kind));
+    let mut t = Table { head: Vec::new(), cols: Vec::new() };
+    let b =
+        |f: fn(&RunInfo) -> Option<Stats>| runs.iter().map(|r| f(r).unwrap_or_default()).collect::<Vec<_>>();
+    if agent.is_daemon_set() {
+        t.stats(["uncovered node-time", "gaps", "longest gap"], b(|r| r.blind_spots.uncovered_nodes), true);
+        t.stats(["agent-less node-time", "gaps", "longest"], b(|r| r.blind_spots.agentless_nodes), true);
+        t.span(
+            "stranded pod-time",
+            runs.iter().map(|r| r.blind_spots.stranded_agents.total).collect(),
+            false,
+        );
+    } else {
+        t.stats(["no-replica time", "spells", "longest"], b(|r| r.blind_spots.no_replica), true);
+        t.stats(["under-replicated time", "spells", "longest"], b(|r| r.blind_spots.under_replicated), true);
+        t.span("stranded pod-time", runs.iter().map(|r| r.blind_spots.stranded_agents.total).collect(), true);
+    }
+    t.count("taint evictions", runs.iter().map(|r| r.counters.taint_evictions).collect(), false);
+    t.count("DaemonSet deletions", runs.iter().map(|r| r.counters.daemonset_deletions).collect(), false);
+    t.count("scheduling failures", runs.iter().map(|r| r.counters.scheduling_failures).collect(), false);
+    t.write(out, "Blind spots", agent);
+
+    let mut t = Table { head: Vec::new(), cols: Vec::new() };
+    let d = |f: fn(&RunInfo) -> u32| runs.iter().map(f).collect::<Vec<_>>();
+    t.count("drains", d(|r| r.drain_totals.drains), false);
+    t.count("completed", d(|r| r.drain_totals.completed), false);
+    t.count("timed out", d(|r| r.drain_totals.timed_out), true);
+    t.count("refused or failed", d(|r| r.drain_totals.refused_or_failed), true);
+    t.count("unfinished", d(|r| r.drain_totals.unfinished), false);
+    t.span("longest blocked", runs.iter().map(|r| r.drain_totals.longest_blocked).collect(), true);
+    t.count("came back", d(|r| r.drain_totals.came_back), false);
+    t.count("left behind", d(|r| r.drain_totals.left_behind), true);
+    t.count("killed", d(|r| r.drain_totals.killed), !agent.is_daemon_set());
+    t.write(out, "Drains (pods counted in the last four columns)", agent);
+
+    let mut t = Table { head: Vec::new(), cols: Vec::new() };
+    t.span(
+        "MemoryPressure pod-time",
+        runs.iter().map(|r| r.contention.memory_pressure.total).collect(),
+        true,
+    );
+    t.span("DiskPressure pod-time", runs.iter().map(|r| r.contention.disk_pressure.total).collect(), true);
+    t.span("PIDPressure pod-time", runs.iter().map(|r| r.contention.pid_pressure.total).collect(), true);
+    if runs.iter().all(|r| r.contention.business_evictions.is_some()) {
+        t.count("business pods evicted", d(|r| r.contention.business_evictions.unwrap_or(0)), false);
+    }
+    t.count("evicted beside the agent", d(|r| r.contention.business_evictions_beside_agent), false);
+    t.count("caused by the agent", d(|r| r.contention.business_evictions_caused_by_agent), true);
+    t.count("agent pods evicted", d(|r| r.contention.agent_evictions), false);
+    t.count("rejected at admission", d(|r| r.contention.agent_admission_rejections), false);
+    t.count("OOM kills", d(|r| r.contention.agent_oom_kills), false);
+    t.write(out, "Contention (evictions by the kubelet for node pressure)", agent);
+}
+
+/// A taint as `key=value:Effect`, escaped.
+fn taint_text(t: &TaintInfo) -> String {
+    let value = t.value.as_deref().map(|v| format!("={v}")).unwrap_or_default();
+    format!("{}{}:{}", escape(&t.key), escape(&value), escape(&t.effect))
+}
+
+fn event_detail(e: &EventInfo) -> String {
+    let mut parts = Vec::new();
+    if let Some(w) = &e.node_of {
+        parts.push(format!("node of {}", escape(w)));
+    }
+    if let Some(t) = &e.taint {
+        parts.push(format!("taint {}", taint_text(t)));
+    }
+    if let Some(ts) = e.taints.as_ref().filter(|ts| !ts.is_empty()) {
+        let list: Vec<String> = ts.iter().map(taint_text).collect();
+        parts.push(format!("taints {}", list.join(", ")));
+    }
+    if let Some(d) = &e.drain {
+        let timeout =
+            d.timeout.map_or_else(|| "no limit".to_string(), |t| format!("limit {}", format_duration(t)));
+        parts.push(format!("{} drain, {timeout}, down {}", escape(&d.drainer), format_duration(d.down_for)));
+    }
+    parts.join("; ")
+}
+
+fn scenario_section(out: &mut String, data: &ReportData) {
+    let sc = &data.summary.scenario;
+    out.push_str("<table>\n");
+    let rows = [
+        ("name", escape(&sc.name)),
+        ("Kubernetes version", escape(&sc.kubernetes_version)),
+        ("seed", sc.seed.to_string()),
+        ("horizon (simulated)", format_duration(sc.horizon)),
+        ("time series interval", format_duration(sc.sample_interval)),
+        ("nodes at the start", sc.node_count.to_string()),
+        ("timeline events", sc.timeline.len().to_string()),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(out, "<tr><th class=\"name\">{k}</th><td class=\"text\">{v}</td></tr>");
+    }
+    out.push_str("</table>\n<h3>Agents</h3>\n<table>\n<tr><th class=\"name\">agent</th><th class=\"name\">namespace</th>\
+                  <th class=\"name\">kind</th><th>replicas</th></tr>\n");
+    for a in &sc.agents {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td>{}</td></tr>",
+            escape(&a.name),
+            escape(&a.namespace),
+            escape(&a.kind),
+            a.replicas.map_or_else(|| "–".to_string(), |r| r.to_string())
+        );
+    }
+    out.push_str("</table>\n");
+    if !sc.node_groups.is_empty() {
+        out.push_str(
+            "<h3>Nodes at the start, by taints</h3>\n<table>\n<tr><th>nodes</th><th class=\"name\">taints</th>\
+             <th class=\"name\">cordoned</th><th class=\"name\">first of them</th></tr>\n",
+        );
+        for g in &sc.node_groups {
+            let taints: Vec<String> = g.taints.iter().map(taint_text).collect();
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"text\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td></tr>",
+                g.count,
+                if taints.is_empty() { "none".to_string() } else { taints.join("<br>") },
+                if g.unschedulable { "yes" } else { "no" },
+                escape(&g.first_node)
+            );
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str("<h3>Timeline</h3>\n");
+    if sc.timeline.is_empty() {
+        out.push_str("<p>No scripted events.</p>\n");
+        return;
+    }
+    out.push_str(
+        "<table>\n<tr><th>at</th><th class=\"name\">event</th><th class=\"name\">node</th>\
+         <th class=\"name\">details</th></tr>\n",
+    );
+    for e in &sc.timeline {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"text\">{}</td></tr>",
+            e.at,
+            escape(&e.action),
+            escape(&e.node),
+            event_detail(e)
+        );
+    }
+    out.push_str("</table>\n");
+}
+
+/// A YAML scalar: plain when that reads back as the same string, double-quoted otherwise.
+pub fn yaml_scalar(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'))
+        && s.parse::<f64>().is_err()
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "inf" | "nan"
+        );
+    if plain { s.to_string() } else { serde_json::to_string(s).expect("a string serializes") }
+}
+
+/// Tolerations as the `tolerations:` field of a pod spec.
+pub fn tolerations_yaml(tolerations: &[Toleration]) -> String {
+    if tolerations.is_empty() {
+        return "tolerations: []\n".into();
+    }
+    let mut out = String::from("tolerations:\n");
+    for t in tolerations {
+        let mut fields: Vec<String> = Vec::new();
+        if !t.key.is_empty() {
+            fields.push(format!("key: {}", yaml_scalar(&t.key)));
+        }
+        if !t.operator.is_unset() {
+            fields.push(format!("operator: {}", yaml_scalar(t.operator.as_str())));
+        }
+        if !t.value.is_empty() {
+            fields.push(format!("value: {}", yaml_scalar(&t.value)));
+        }
+        if let Some(e) = t.effect {
+            fields.push(format!("effect: {}", e.as_str()));
+        }
+        if let Some(s) = t.toleration_seconds {
+            fields.push(format!("tolerationSeconds: {s}"));
+        }
+        if fields.is_empty() {
+            out.push_str("- {}\n");
+            continue;
+        }
+        for (i, f) in fields.iter().enumerate() {
+            out.push_str(if i == 0 { "- " } else { "  " });
+            out.push_str(f);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn policies_section(out: &mut String, data: &ReportData) {
+    out.push_str(
+        "<p class=\"note\">Each policy replaces the agent's own <code>tolerations</code> in its runs. \
+         Effective tolerations add what the DaemonSet controller and the DefaultTolerationSeconds admission \
+         plugin add.</p>\n",
+    );
+    for p in &data.summary.scenario.policies {
+        let _ = writeln!(out, "<h3>{}</h3>", escape(&p.name));
+        if !p.description.is_empty() {
+            let _ = writeln!(out, "<p>{}</p>", escape(&p.description));
+        }
+        let applies = if p.applies_to.is_empty() {
+            "every agent".to_string()
+        } else {
+            p.applies_to.iter().map(|a| escape(a)).collect::<Vec<_>>().join(", ")
+        };
+        let _ = writeln!(out, "<p class=\"note\">Applies to: {applies}.</p>");
+        let _ = writeln!(out, "<pre>{}</pre>", escape(&tolerations_yaml(&p.tolerations)));
+        for agent in &data.summary.agents {
+            if let Some(run) = agent.runs.iter().find(|r| r.policy == p.name) {
+                let _ = writeln!(
+                    out,
+                    "<details><summary>Effective on {} ({})</summary>\n<pre>{}</pre></details>",
+                    escape(&agent.name),
+                    escape(&agent.kind),
+                    escape(&tolerations_yaml(&run.effective_tolerations))
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TaintEffect;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
+    }
+
+    #[test]
+    fn tolerations_print_as_kubernetes_yaml() {
+        let tols = vec![
+            Toleration::exists("", Some(TaintEffect::NoSchedule)),
+            Toleration::exists_for("node.kubernetes.io/not-ready", TaintEffect::NoExecute, 60),
+            Toleration { key: "dedicated".into(), value: "yes".into(), ..Toleration::default() },
+        ];
+        assert_eq!(
+            tolerations_yaml(&tols),
+            "tolerations:\n- operator: Exists\n  effect: NoSchedule\n- key: node.kubernetes.io/not-ready\n  \
+             operator: Exists\n  effect: NoExecute\n  tolerationSeconds: 60\n- key: dedicated\n  value: \"yes\"\n"
+        );
+        assert_eq!(tolerations_yaml(&[]), "tolerations: []\n");
+        assert_eq!(yaml_scalar("a: b"), "\"a: b\"");
+        assert_eq!(yaml_scalar("300"), "\"300\"");
+    }
+}

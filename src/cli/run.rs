@@ -26,8 +26,9 @@ Examples:
       Same scenario with seed 7, no progress output.
   for s in 1 2 3 4 5; do taintsim run my-cluster.ron --seed $s --quiet --out reports/seed-$s; done
       Run a few seeds before drawing conclusions (see Seeds).
-  taintsim run --dump-timeline --seed 7 > week.ron
-      Print every timeline entry, the generated week included, as scenario file entries.
+  taintsim run --dump-timeline --seed 7 > week-seed7.txt
+      Print every timeline entry, the generated week included, as scenario file entries
+      (each with a comment naming its source) to paste into a scenario's `timeline: [...]`.
 
 Seeds:
   The seed fixes the events the scenario's generators draw (node failures, outages,
@@ -41,8 +42,9 @@ Output:
   stdout  one comparison table per agent, then the paths of the report files
   stderr  progress per run and timing (left out with --quiet); warnings about pods the
           cluster could not start with (always); errors
-  files   report.md, summary.json (schema taintsim.summary/v1), timeseries.csv; identical
-          bytes for identical input; replaced all together or not at all
+  files   report.md, summary.json (schema taintsim.summary/v1), timeseries.csv, drains.csv,
+          the charts (chart-*.svg and chart-*.png) and index.html; identical bytes for
+          identical input; replaced all together or not at all
 
 Options go after the command: `taintsim run --seed 3`, not `taintsim --seed 3 run`.
 
@@ -66,8 +68,8 @@ pub struct Args {
     )]
     pub out: Option<PathBuf>,
 
-    /// Seed of the random number generator (the scheduler's tie-breaks), replacing the
-    /// scenario's own; see Seeds below.
+    /// Seed replacing the scenario's own: it fixes the generated events, the usage walks and
+    /// the scheduler's tie-breaks (`taintsim run --help`, section Seeds).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
 

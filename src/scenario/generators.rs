@@ -514,17 +514,11 @@ pub(crate) fn materialize(
         match &gen_def.kind {
             GeneratorKind::NodeFailures { pool, failure, time_between_failures, time_to_repair } => {
                 for node in nodes.iter().filter(|n| n.in_pool(pool)) {
-                    let mut rng = ctx.stream(&node.name);
-                    let mut t = ctx.from;
-                    while !ctx.full() {
-                        t = t + time_between_failures.sample(&mut rng);
-                        if t >= ctx.until {
-                            break;
-                        }
-                        let end = ctx.cut(t + time_to_repair.sample(&mut rng));
+                    ctx.renewals(&node.name, time_between_failures, |ctx, rng, t| {
+                        let end = ctx.cut(t + time_to_repair.sample(rng));
                         ctx.spell(calendar, node, t, end, failure.event());
-                        t = end;
-                    }
+                        end
+                    });
                 }
             }
             GeneratorKind::ZoneOutages { zones, failure, time_between, duration } => {
@@ -535,14 +529,8 @@ pub(crate) fn materialize(
                     z
                 };
                 for zone in zones.as_ref().unwrap_or(&all) {
-                    let mut rng = ctx.stream(&format!("zone/{zone}"));
-                    let mut t = ctx.from;
-                    while !ctx.full() {
-                        t = t + time_between.sample(&mut rng);
-                        if t >= ctx.until {
-                            break;
-                        }
-                        let end = ctx.cut(t + duration.sample(&mut rng));
+                    ctx.renewals(&format!("zone/{zone}"), time_between, |ctx, rng, t| {
+                        let end = ctx.cut(t + duration.sample(rng));
                         let (mut took, mut busy) = (0, 0);
                         for node in nodes.iter().filter(|n| n.zone == *zone) {
                             match ctx.place_spell(calendar, node, t, end, failure.event()) {
@@ -556,8 +544,8 @@ pub(crate) fn materialize(
                         } else if busy > 0 {
                             ctx.tally.skipped += 1;
                         }
-                        t = end;
-                    }
+                        end
+                    });
                 }
             }
             GeneratorKind::PressureEpisodes {
@@ -570,19 +558,16 @@ pub(crate) fn materialize(
                 duration,
             } => {
                 for node in nodes.iter().filter(|n| n.in_pool(pool)) {
-                    let mut rng = ctx.stream(&node.name);
-                    let mut t = ctx.from;
-                    while !ctx.full() {
-                        t = t + time_between.sample(&mut rng);
-                        if t >= ctx.until {
-                            break;
-                        }
-                        let end = ctx.cut(t + duration.sample(&mut rng));
+                    ctx.renewals(&node.name, time_between, |ctx, rng, t| {
+                        let end = ctx.cut(t + duration.sample(rng));
                         let extra = match amount_max {
-                            Some(max) => draw_amount(&mut rng, *resource, *amount, *max),
+                            Some(max) => draw_amount(rng, *resource, *amount, *max),
                             None => *amount,
                         };
-                        let end = node.present_until(t).map_or(t, |gone| end.min(gone));
+                        // Over a second before the node is removed.
+                        let end = node
+                            .present_until(t)
+                            .map_or(t, |gone| if gone < end { before(gone) } else { end });
                         if end > t {
                             ctx.tally.occurrences += 1;
                             ctx.tally.total += end.saturating_since(t);
@@ -600,8 +585,8 @@ pub(crate) fn materialize(
                                 },
                             });
                         }
-                        t = end;
-                    }
+                        end
+                    });
                 }
             }
             GeneratorKind::RollingMaintenance {
@@ -645,13 +630,7 @@ pub(crate) fn materialize(
             }
             GeneratorKind::SpotInterruptions { pool, time_between, notice, drainer, down_for } => {
                 for node in nodes.iter().filter(|n| n.in_pool(pool)) {
-                    let mut rng = ctx.stream(&node.name);
-                    let mut t = ctx.from;
-                    while !ctx.full() {
-                        t = t + time_between.sample(&mut rng);
-                        if t >= ctx.until {
-                            break;
-                        }
+                    ctx.renewals(&node.name, time_between, |ctx, _, t| {
                         let end = ctx.cut(t + *notice + *down_for);
                         ctx.claimed(calendar, node, t, end, |e| {
                             e.event = EventKind::SpotInterruption;
@@ -659,8 +638,8 @@ pub(crate) fn materialize(
                             e.drainer = Some(drainer.as_str().to_string());
                             e.down_for = Some(format_duration(*down_for));
                         });
-                        t = end;
-                    }
+                        end
+                    });
                 }
             }
         }
@@ -687,6 +666,26 @@ impl Draw<'_> {
             self.tally.truncated = true;
         }
         self.tally.truncated
+    }
+
+    /// A renewal process on one node or zone (`label` names its stream): a draw of `between`
+    /// after the start of the window or the end of the previous occurrence, `occur` places an
+    /// occurrence at that instant and returns when it ends; until the window closes.
+    fn renewals(
+        &mut self,
+        label: &str,
+        between: &Distribution,
+        mut occur: impl FnMut(&mut Self, &mut SimRng, SimTime) -> SimTime,
+    ) {
+        let mut rng = self.stream(label);
+        let mut t = self.from;
+        while !self.full() {
+            t = t + between.sample(&mut rng);
+            if t >= self.until {
+                break;
+            }
+            t = occur(self, &mut rng, t);
+        }
     }
 
     /// The random stream of one node, zone or purpose within this generator.
@@ -732,7 +731,6 @@ impl Draw<'_> {
         }
         // Cut a second before the node's removal or its next disruption, so that the spell's
         // end never shares an instant with what follows it.
-        let before = |t: SimTime| SimTime::from_millis(t.as_millis().saturating_sub(1000));
         let mut end = to;
         if gone < end {
             end = before(gone);
@@ -788,6 +786,11 @@ enum Placed {
     Yes,
     Busy,
     Absent,
+}
+
+/// A second before `t`.
+fn before(t: SimTime) -> SimTime {
+    SimTime::from_millis(t.as_millis().saturating_sub(1000))
 }
 
 fn at_text(t: SimTime) -> String {

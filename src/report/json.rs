@@ -63,6 +63,9 @@ struct ScenarioDoc<'a> {
     agents: Vec<AgentDef<'a>>,
     policies: Vec<PolicyDef<'a>>,
     timeline: Vec<EventDoc<'a>>,
+    /// Imported input the simulator does not model; absent when there is none.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    ignored: &'a [String],
 }
 
 impl<'a> ScenarioDoc<'a> {
@@ -99,6 +102,7 @@ impl<'a> ScenarioDoc<'a> {
                 })
                 .collect(),
             timeline: sc.timeline.iter().map(EventDoc::new).collect(),
+            ignored: &sc.ignored,
         }
     }
 }

@@ -38,7 +38,7 @@ impl fmt::Display for Place {
 #[error("{place}: {}{message}", field_prefix(.field))]
 pub struct ImportError {
     /// File, document and object.
-    pub place: Place,
+    pub place: Box<Place>,
     /// The field path inside the object (`spec.containers[0].resources.requests.cpu`); empty
     /// when the problem is the whole object or file.
     pub field: String,
@@ -54,7 +54,7 @@ impl ImportError {
     /// A problem with a whole file (unreadable, not YAML or JSON).
     pub fn file(file: &str, message: impl Into<String>) -> ImportError {
         ImportError {
-            place: Place { file: file.to_string(), ..Place::default() },
+            place: Box::new(Place { file: file.to_string(), ..Place::default() }),
             field: String::new(),
             message: message.into(),
         }
@@ -62,6 +62,6 @@ impl ImportError {
 
     /// A problem at `place`, field `field`.
     pub fn at(place: &Place, field: impl Into<String>, message: impl Into<String>) -> ImportError {
-        ImportError { place: place.clone(), field: field.into(), message: message.into() }
+        ImportError { place: Box::new(place.clone()), field: field.into(), message: message.into() }
     }
 }

@@ -116,7 +116,7 @@ enum GroupKey {
     /// Pods of one controller: namespace, controller kind as simulated, controller name.
     Owned(String, &'static str, String),
     /// Bare pods (or pods of a controller the simulator treats as bare): namespace and shape.
-    Bare(String, PodShape),
+    Bare(String, Box<PodShape>),
 }
 
 struct Group {
@@ -180,7 +180,7 @@ pub(crate) fn business(
                     format!("pods owned by a {other} (simulated as a Deployment of the same number of pods)"),
                     object.clone(),
                 );
-                Some((KindOut::Deployment, "Other", format!("{o}")))
+                Some((KindOut::Deployment, "Other", o.to_string()))
             }
         };
         let is_agent = owned.as_ref().is_some_and(|(_, class, owner)| {
@@ -218,7 +218,7 @@ pub(crate) fn business(
         pods_used += 1;
         let key = match &owned {
             Some((_, class, owner)) => GroupKey::Owned(namespace.clone(), class, owner.clone()),
-            None => GroupKey::Bare(namespace.clone(), shape.clone()),
+            None => GroupKey::Bare(namespace.clone(), Box::new(shape.clone())),
         };
         match index.get(&key) {
             Some(&i) => {
@@ -273,11 +273,12 @@ pub(crate) fn business(
         out.push(WorkloadOut::new(name, g.namespace, g.kind, replicas, count, g.shape));
     }
     if finished > 0 {
-        notes.warnings.push(format!("{finished} finished pods (phase Succeeded or Failed) were left out"));
+        notes.warnings.push(format!("finished pods (phase Succeeded or Failed) left out: {finished}"));
     }
     if agent_pods > 0 {
         notes.warnings.push(format!(
-            "{agent_pods} pods of the agents in the pod list were left out (the agents come from the agent manifest)"
+            "pods of the agents in the pod list left out (the agents come from the agent manifest or the default \
+             scenario): {agent_pods}"
         ));
     }
     if !skipped_kinds.is_empty() {

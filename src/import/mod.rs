@@ -446,7 +446,7 @@ fn default_policies(value: &str, agents: &BTreeSet<String>, notes: &mut Notes) -
                         })
                         .collect(),
                 };
-                kept.push(format!("        {}", to_ron(&out, 8)));
+                kept.push(format!("        {}", out::to_ron_depth(&out, 8, 1)));
             }
         }
     }
@@ -479,7 +479,8 @@ fn timeline_text(
     names: &BTreeSet<String>,
     notes: &mut Notes,
 ) -> String {
-    let mut entries: Vec<String> = conditions.iter().map(|e| format!("        {}", to_ron(e, 8))).collect();
+    let mut entries: Vec<String> =
+        conditions.iter().map(|e| format!("        {}", out::to_ron_line(e))).collect();
     if !conditions.is_empty() {
         entries[0] = format!("        // The nodes' conditions when they were listed.\n{}", entries[0]);
     }

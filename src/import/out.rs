@@ -277,8 +277,40 @@ pub(crate) struct PolicyOut {
 
 /// Prints `value` as RON, indented to sit at `indent` spaces inside the scenario struct.
 pub(crate) fn to_ron<T: Serialize>(value: &T, indent: usize) -> String {
+    to_ron_depth(value, indent, 2)
+}
+
+/// `value` as RON on one line: `(at: "0s", node: "w1", event: NotReady)`.
+pub(crate) fn to_ron_line<T: Serialize>(value: &T) -> String {
+    let text = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .to_string(value)
+        .expect("importer entries always serialize");
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut in_str = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        out.push(c);
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_str = true;
+        } else if c == ':' || c == ',' {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// [`to_ron`] with structures deeper than `depth` written on one line.
+pub(crate) fn to_ron_depth<T: Serialize>(value: &T, indent: usize, depth: usize) -> String {
     let config = ron::ser::PrettyConfig::new()
-        .depth_limit(2)
+        .depth_limit(depth)
         .indentor("    ".to_string())
         .separate_tuple_members(false)
         .enumerate_arrays(false);

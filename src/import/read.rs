@@ -115,6 +115,9 @@ fn documents(text: &str, file: &str) -> Result<Vec<Value>, ImportError> {
             max_total_scalar_bytes: scale,
             max_reader_input_bytes: None,
         },
+        // YAML 1.2 booleans only: `n`, `no`, `on` and `yes` stay text, as names and label
+        // values need them to.
+        strict_booleans: true,
     };
     serde_saphyr::from_multiple_with_options::<Value>(text, options).map_err(|e| {
         let at =
@@ -141,4 +144,46 @@ pub(crate) fn read_values(path: &Path) -> Result<Vec<Value>, ImportError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| ImportError::file(&file, format!("cannot read: {e}")))?;
     documents(&text, &file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(objs: &[RawObject]) -> Vec<String> {
+        objs.iter().map(|o| format!("{} {}", o.kind, o.place)).collect()
+    }
+
+    #[test]
+    fn lists_streams_and_json_are_read_alike() {
+        let stream = "# Source: a\n---\n# Source: empty\n---\nkind: Node\nmetadata: {name: a}\n---\n\
+                      kind: NodeList\nitems:\n- metadata: {name: b}\n- {kind: Node, metadata: {name: c}}\n";
+        assert_eq!(
+            kinds(&read_str(stream, "f.yaml").unwrap()),
+            [
+                "Node f.yaml: document 1: Node \"a\"",
+                "Node f.yaml: document 2, items[0]: Node \"b\"",
+                "Node f.yaml: document 2, items[1]: Node \"c\"",
+            ]
+        );
+        let json =
+            r#"{"kind": "List", "items": [{"kind": "Pod", "metadata": {"name": "p", "namespace": "n"}}]}"#;
+        assert_eq!(
+            kinds(&read_str(json, "f.json").unwrap()),
+            ["Pod f.json: document 1, items[0]: Pod \"n/p\""]
+        );
+        let yes = read_str("kind: Node\nmetadata: {name: n, labels: {a: yes, b: on}}\n", "f").unwrap();
+        assert_eq!(yes[0].value["metadata"]["labels"]["a"], "yes");
+        assert_eq!(yes[0].value["metadata"]["name"], "n");
+    }
+
+    #[test]
+    fn malformed_documents_name_the_file() {
+        let e = read_str("kind: Node\n  bad: [\n", "x.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("x.yaml: line"), "{e}");
+        let e = read_str("- 1\n- 2\n", "y.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("y.yaml: document 1: expected a Kubernetes object"), "{e}");
+        let e = read_str("{\"kind\": ", "z.json").unwrap_err().to_string();
+        assert!(e.contains("z.json: document 1: not valid JSON"), "{e}");
+    }
 }

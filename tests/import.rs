@@ -68,8 +68,20 @@ fn every_shared_node_list_imports_with_the_default_agents_policies_and_timeline(
         assert_eq!(sc.agents, default.agents, "{file}: the default agents");
         assert_eq!(sc.policies, default.policies, "{file}: the default policies");
         assert_eq!(sc.horizon, default.horizon);
-        // Events aimed at the cluster agent's node keep working on any node list.
-        assert!(sc.timeline.iter().any(|e| e.node_label() == "node of deepfence-agent-cluster"), "{file}");
+        // Events aimed at the node of a workload keep working on any node list.
+        let aimed =
+            |s: &Scenario| s.timeline.iter().filter(|e| e.node_label().starts_with("node of ")).count();
+        let kept_workloads: Vec<&str> = sc.workloads.iter().map(|w| w.name.as_str()).collect();
+        let default_aimed = default
+            .timeline
+            .iter()
+            .filter(|e| {
+                let label = e.node_label();
+                let w = label.strip_prefix("node of ").unwrap_or("");
+                !w.is_empty() && (kept_workloads.contains(&w) || default.agents.iter().any(|a| a.name == w))
+            })
+            .count();
+        assert_eq!(aimed(&sc), default_aimed, "{file}");
         for n in &sc.nodes {
             assert!(n.allocatable.get("cpu").milli() > 0 && n.allocatable.get("pods").milli() > 0, "{file}");
         }

@@ -44,7 +44,8 @@ Seeds:
 Output:
   stdout  one comparison table per agent, then the paths of the report files
   stderr  progress per run and timing (left out with --quiet); warnings about pods the
-          cluster could not start with (always); errors
+          cluster could not start with, notes on input files and ignored input (always);
+          errors
   files   report.md, summary.json (schema taintsim.summary/v1), timeseries.csv; identical
           bytes for identical input; replaced all together or not at all
 

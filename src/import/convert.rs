@@ -16,7 +16,7 @@ use k8s_openapi::api::core::v1::{Node, NodeSelectorTerm, PodSpec, Toleration};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How many objects an "ignored" line names before it abbreviates.
 const EXAMPLES_SHOWN: usize = 3;
@@ -24,8 +24,9 @@ const EXAMPLES_SHOWN: usize = 3;
 /// What the importer left out or changed, for the run's output and the report.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Notes {
-    /// Present but unsupported inputs: what, then the objects it was found on.
-    ignored: BTreeMap<String, Vec<String>>,
+    /// Present but unsupported inputs: what, then the objects it was found on (all of them,
+    /// and the first few in input order).
+    ignored: BTreeMap<String, (BTreeSet<String>, Vec<String>)>,
     /// Things the user should know that are not about unsupported fields.
     pub(crate) warnings: Vec<String>,
 }
@@ -33,10 +34,10 @@ pub(crate) struct Notes {
 impl Notes {
     /// Records that `what` (a field and why it is ignored) was found on `object`.
     pub(crate) fn ignore(&mut self, what: impl Into<String>, object: impl Into<String>) {
-        let objects = self.ignored.entry(what.into()).or_default();
+        let (all, first) = self.ignored.entry(what.into()).or_default();
         let object = object.into();
-        if !objects.contains(&object) {
-            objects.push(object);
+        if all.insert(object.clone()) && first.len() < EXAMPLES_SHOWN {
+            first.push(object);
         }
     }
 
@@ -44,12 +45,12 @@ impl Notes {
     pub(crate) fn ignored_lines(&self) -> Vec<String> {
         self.ignored
             .iter()
-            .map(|(what, objects)| {
-                let mut shown: Vec<&str> = objects.iter().take(EXAMPLES_SHOWN).map(String::as_str).collect();
-                if objects.len() > EXAMPLES_SHOWN {
+            .map(|(what, (all, first))| {
+                let mut shown: Vec<&str> = first.iter().map(String::as_str).collect();
+                if all.len() > EXAMPLES_SHOWN {
                     shown.push("...");
                 }
-                let n = objects.len();
+                let n = all.len();
                 let noun = if n == 1 { "object" } else { "objects" };
                 format!("{what}: {n} {noun} ({})", shown.join(", "))
             })

@@ -434,3 +434,18 @@ fn the_readme_import_example_runs_on_the_shared_node_lists() {
     assert_eq!(json["scenario"]["node_count"], 6);
     assert_eq!(json["agents"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn pods_alone_run_on_the_default_nodes_without_the_pods_bound_elsewhere() {
+    let inputs = Inputs { pods: Some(data("pods.yaml")), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(
+        composed.warnings.iter().any(|w| w.contains("kube-system/etcd-worker-a left out")),
+        "{:?}",
+        composed.warnings
+    );
+    let (_, sc) = load(&inputs);
+    assert_eq!(sc.nodes, taintsim::scenario::default_scenario().nodes);
+    assert!(sc.workloads.iter().all(|w| w.name != "etcd-worker-a"));
+    assert!(sc.workloads.iter().any(|w| w.name == "web"));
+}

@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// An agent of the rendered manifest, as the pod list names its controller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct AgentId {
-    pub(crate) namespace: String,
+    /// `None` when the manifest names no namespace (`helm template` without `-n` leaves it
+    /// out for many charts): then the agent's pods are recognised in any namespace.
+    pub(crate) namespace: Option<String>,
     pub(crate) name: String,
     pub(crate) daemon_set: bool,
 }
@@ -80,7 +82,7 @@ pub(crate) fn agents(
             ));
         }
         ids.push(AgentId {
-            namespace: namespace.clone(),
+            namespace: meta.namespace.clone().filter(|n| !n.is_empty()),
             name: name.clone(),
             daemon_set: kind == KindOut::DaemonSet,
         });
@@ -185,7 +187,7 @@ pub(crate) fn business(
         };
         let is_agent = owned.as_ref().is_some_and(|(_, class, owner)| {
             agents.iter().any(|a| {
-                a.namespace == namespace
+                a.namespace.as_ref().is_none_or(|ns| *ns == namespace)
                     && a.name == *owner
                     && ((a.daemon_set && *class == "DaemonSet") || (!a.daemon_set && *class == "Deployment"))
             })

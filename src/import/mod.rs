@@ -167,7 +167,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             for entry in ron_text::list_entries(f).unwrap_or_default() {
                 if let Ok(w) = ron_options().from_str::<WorkloadFile>(entry) {
                     agent_ids.push(group::AgentId {
-                        namespace: w.namespace.clone().unwrap_or_else(|| "default".into()),
+                        namespace: Some(w.namespace.clone().unwrap_or_else(|| "default".into())),
                         name: w.name.clone(),
                         daemon_set: w.kind == crate::scenario::file::KindFile::DaemonSet,
                     });
@@ -182,6 +182,29 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         let (list, pods) = group::business(&objs, &agent_ids, &mut notes)?;
         described.push(format!("{} business workloads ({pods} pods) from {}", list.len(), file_name(path)));
         workloads = Some(list);
+    }
+
+    // Bare pods bound to a node that the cluster does not have cannot start anywhere.
+    let known_nodes: Option<BTreeSet<String>> = if nodes.is_some() {
+        Some(node_names.clone())
+    } else {
+        crate::scenario::check_str(DEFAULT_SCENARIO_SOURCE, "default")
+            .ok()
+            .map(|sc| sc.nodes.into_iter().map(|n| n.name).collect())
+    };
+    if let (Some(list), Some(known)) = (&mut workloads, &known_nodes) {
+        list.retain(|w| match &w.node_name {
+            Some(n) if !known.contains(n) => {
+                notes.warnings.push(format!(
+                    "{} bare pod(s) {}/{} left out: bound to node {n:?}, which is not in the node list",
+                    w.count.unwrap_or(1),
+                    w.namespace,
+                    w.name
+                ));
+                false
+            }
+            _ => true,
+        });
     }
 
     let mut pdbs = None;

@@ -22,10 +22,10 @@ mod ron_text;
 
 pub use error::{ImportError, Place};
 
-use crate::scenario::file::{EventFile, GeneratorFile, PdbFile, PolicyFile, WorkloadFile};
+use crate::scenario::file::EventFile;
 use crate::scenario::{DEFAULT_SCENARIO_SOURCE, POOL_LABEL};
 use convert::Notes;
-use out::{PolicyOut, TolerationOut, to_ron};
+use out::{PolicyOut, to_ron};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -165,11 +165,11 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         // The default agents: their pods in a pod list are left out too.
         if let Some(f) = field_value("agents") {
             for entry in ron_text::list_entries(f).unwrap_or_default() {
-                if let Ok(w) = ron_options().from_str::<WorkloadFile>(entry) {
+                if let Some(w) = EntryRefs::read(entry) {
                     agent_ids.push(group::AgentId {
-                        namespace: Some(w.namespace.clone().unwrap_or_else(|| "default".into())),
-                        name: w.name.clone(),
-                        daemon_set: w.kind == crate::scenario::file::KindFile::DaemonSet,
+                        namespace: Some(w.get("namespace").unwrap_or_else(|| "default".into())),
+                        name: w.get("name").unwrap_or_default(),
+                        daemon_set: w.word("kind") == "DaemonSet",
                     });
                 }
             }
@@ -262,17 +262,17 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     };
 
     // Names known in the composed scenario, to adapt the default parts that refer to them.
-    let default_names = |field: &str| -> Vec<WorkloadFile> {
+    let default_names = |field: &str| -> Vec<String> {
         field_value(field)
             .and_then(|v| ron_text::list_entries(v).ok())
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|e| ron_options().from_str::<WorkloadFile>(e).ok())
+            .filter_map(|e| EntryRefs::read(e).and_then(|w| w.get::<String>("name")))
             .collect()
     };
     let agent_names: BTreeSet<String> = match &agents {
         Some(list) => list.iter().map(|a| a.name.clone()).collect(),
-        None => default_names("agents").into_iter().map(|w| w.name).collect(),
+        None => default_names("agents").into_iter().collect(),
     };
 
     let name = inputs.name.clone().unwrap_or_else(|| default_name(inputs));
@@ -301,9 +301,13 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
                 .unwrap_or_default();
             let mut kept = Vec::new();
             for e in entries {
-                let Ok(w) = ron_options().from_str::<WorkloadFile>(e) else {
+                let Some(refs) = EntryRefs::read(e) else {
                     kept.push(ron_text::tidy(e).to_string());
                     continue;
+                };
+                let w = DefaultWorkload {
+                    name: refs.get("name").unwrap_or_default(),
+                    node_name: refs.get("node_name"),
                 };
                 if nodes_given && w.node_name.as_ref().is_some_and(|n| !node_names.contains(n)) {
                     notes.warnings.push(format!(
@@ -411,6 +415,29 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     Ok(Composed { source, warnings: notes.warnings.clone(), ignored })
 }
 
+/// What an entry of the default scenario names, read from its text without knowing every
+/// field the scenario format has (so entries with fields added later are still understood).
+#[derive(Debug, Default)]
+struct EntryRefs {
+    fields: std::collections::BTreeMap<String, String>,
+}
+
+impl EntryRefs {
+    fn read(entry: &str) -> Option<EntryRefs> {
+        ron_text::entry_fields(entry).map(|fields| EntryRefs { fields })
+    }
+
+    /// A field's value, parsed; `None` when absent or not of that type.
+    fn get<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        self.fields.get(key).and_then(|v| ron_options().from_str(v).ok())
+    }
+
+    /// A field's value as written (bare words such as `kind: DaemonSet`).
+    fn word(&self, key: &str) -> &str {
+        self.fields.get(key).map(String::as_str).unwrap_or("")
+    }
+}
+
 /// The value text of a top-level field of the default scenario.
 fn field_value(name: &str) -> Option<&'static str> {
     let (_, fields) = ron_text::scenario_fields(DEFAULT_SCENARIO_SOURCE).ok()?;
@@ -436,40 +463,33 @@ fn list_text(entries: &[String]) -> String {
 fn default_policies(value: &str, agents: &BTreeSet<String>, notes: &mut Notes) -> String {
     let mut kept = Vec::new();
     for e in ron_text::list_entries(value).unwrap_or_default() {
-        let Ok(p) = ron_options().from_str::<PolicyFile>(e) else {
+        let Some(p) = EntryRefs::read(e) else {
             kept.push(ron_text::tidy(e).to_string());
             continue;
         };
-        match &p.applies_to {
+        match p.get::<Vec<String>>("applies_to") {
             None => kept.push(ron_text::tidy(e).to_string()),
             Some(list) if list.iter().all(|a| agents.contains(a)) => kept.push(ron_text::tidy(e).to_string()),
             Some(list) => {
+                let name: String = p.get("name").unwrap_or_default();
                 let present: Vec<String> = list.iter().filter(|a| agents.contains(*a)).cloned().collect();
                 if present.is_empty() {
                     notes.warnings.push(format!(
-                        "default policy {:?} left out: it applies only to agents not in the agent manifest ({})",
-                        p.name,
+                        "default policy {name:?} left out: it applies only to agents not in the agent manifest ({})",
                         list.join(", ")
                     ));
                     continue;
                 }
-                let out = PolicyOut {
-                    name: p.name.clone(),
-                    description: p.description.clone(),
-                    applies_to: Some(present),
-                    tolerations: p
-                        .tolerations
-                        .iter()
-                        .map(|t| TolerationOut {
-                            key: t.key.clone(),
-                            operator: t.operator.clone(),
-                            value: t.value.clone(),
-                            effect: t.effect.clone(),
-                            toleration_seconds: t.toleration_seconds,
-                        })
-                        .collect(),
-                };
-                kept.push(format!("        {}", out::to_ron_depth(&out, 8, 1)));
+                // The same entry, fields as written, with the agents that remain.
+                let fields: Vec<String> = p
+                    .fields
+                    .iter()
+                    .map(|(k, v)| match k.as_str() {
+                        "applies_to" => format!("{k}: {}", out::to_ron_line(&present)),
+                        _ => format!("{k}: {v}"),
+                    })
+                    .collect();
+                kept.push(format!("        ({})", fields.join(", ")));
             }
         }
     }
@@ -480,9 +500,10 @@ fn default_policies(value: &str, agents: &BTreeSet<String>, notes: &mut Notes) -
 fn default_pdbs(value: &str, names: &BTreeSet<String>, notes: &mut Notes) -> String {
     let mut kept = Vec::new();
     for e in ron_text::list_entries(value).unwrap_or_default() {
-        if let Ok(p) = ron_options().from_str::<PdbFile>(e) {
-            if let Some(w) = p.workload.as_ref().filter(|w| !names.contains(*w)) {
-                notes.warnings.push(format!("default budget {:?} left out: no workload {w:?}", p.name));
+        if let Some(p) = EntryRefs::read(e) {
+            if let Some(w) = p.get::<String>("workload").filter(|w| !names.contains(w)) {
+                let name: String = p.get("name").unwrap_or_default();
+                notes.warnings.push(format!("default budget {name:?} left out: no workload {w:?}"));
                 continue;
             }
         }
@@ -512,10 +533,10 @@ fn timeline_text(
         return list_text(&entries);
     }
     let Some(default) = default else { return list_text(&entries) };
-    let parsed: Vec<(&str, Option<EventFile>)> = ron_text::list_entries(default)
+    let parsed: Vec<(&str, Option<DefaultEvent>)> = ron_text::list_entries(default)
         .unwrap_or_default()
         .into_iter()
-        .map(|e| (e, ron_options().from_str::<EventFile>(e).ok()))
+        .map(|e| (e, EntryRefs::read(e).map(DefaultEvent::new)))
         .collect();
     let mut added: BTreeSet<String> = BTreeSet::new();
     if let Some(nodes) = nodes {
@@ -532,7 +553,7 @@ fn timeline_text(
             entries.push(ron_text::tidy(text).to_string());
             continue;
         };
-        let what = format!("{:?}", e.event);
+        let what = e.event.clone();
         let mut why = None;
         if let Some(nodes) = nodes {
             if let Some(n) = &e.node {
@@ -570,19 +591,12 @@ fn default_generators(
 ) -> String {
     let mut kept = Vec::new();
     for e in ron_text::list_entries(value).unwrap_or_default() {
-        let Ok(g) = ron_options().from_str::<GeneratorFile>(e) else {
+        let Some(g) = GeneratorRefs::read(e) else {
             kept.push(ron_text::tidy(e).to_string());
             continue;
         };
-        let (name, pool, gen_zones, workload) = match &g {
-            GeneratorFile::NodeFailures { name, pool, .. }
-            | GeneratorFile::RollingMaintenance { name, pool, .. }
-            | GeneratorFile::SpotInterruptions { name, pool, .. } => (name, pool.as_ref(), None, None),
-            GeneratorFile::ZoneOutages { name, zones, .. } => (name, None, zones.as_ref(), None),
-            GeneratorFile::PressureEpisodes { name, pool, workload, .. } => {
-                (name, pool.as_ref(), None, workload.as_ref())
-            }
-        };
+        let (name, pool, gen_zones, workload) =
+            (&g.name, g.pool.as_ref(), g.zones.as_ref(), g.workload.as_ref());
         let mut why = None;
         if let Some((pools, zones)) = nodes {
             if let Some(p) = pool.filter(|p| !pools.contains(*p)) {
@@ -601,4 +615,122 @@ fn default_generators(
         }
     }
     list_text(&kept)
+}
+
+/// What a default workload entry names.
+struct DefaultWorkload {
+    name: String,
+    node_name: Option<String>,
+}
+
+/// What a default timeline entry names.
+struct DefaultEvent {
+    at: String,
+    event: String,
+    node: Option<String>,
+    node_of: Option<String>,
+    workload: Option<String>,
+    new_node: Option<NewNode>,
+}
+
+/// The added node of an `AddNode` entry.
+struct NewNode {
+    name: Option<String>,
+}
+
+impl DefaultEvent {
+    fn new(r: EntryRefs) -> DefaultEvent {
+        DefaultEvent {
+            at: r.get("at").unwrap_or_default(),
+            event: r.word("event").to_string(),
+            node: r.get("node"),
+            node_of: r.get("node_of"),
+            workload: r.get("workload"),
+            new_node: r
+                .fields
+                .get("new_node")
+                .and_then(|v| EntryRefs::read(v))
+                .map(|n| NewNode { name: n.get("name") }),
+        }
+    }
+}
+
+/// What a generator entry of any kind names: its name, pool, zones and workload. Read from
+/// the entry's text without knowing the generator kinds or their other fields, so that kinds
+/// added to the scenario format are carried over too.
+#[derive(Debug, Default)]
+struct GeneratorRefs {
+    name: String,
+    pool: Option<String>,
+    zones: Option<Vec<String>>,
+    workload: Option<String>,
+}
+
+impl GeneratorRefs {
+    fn read(entry: &str) -> Option<GeneratorRefs> {
+        let r = EntryRefs::read(entry)?;
+        Some(GeneratorRefs {
+            name: r.get("name").unwrap_or_default(),
+            pool: r.get("pool"),
+            zones: r.get("zones"),
+            workload: r.get("workload"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generators_of_any_kind_are_read_for_their_references() {
+        let g = GeneratorRefs::read(
+            r#"NodeFailures(name: "crashes", pool: "worker", // the pool
+               time_to_repair: LogNormal(median: "1h", sigma: 1.0), failure: Silent)"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (g.name.as_str(), g.pool.as_deref(), g.zones, g.workload),
+            ("crashes", Some("worker"), None, None)
+        );
+        let g = GeneratorRefs::read(
+            r#"SomeFutureKind(name: "z", zones: ["a", "b"], workload: "w", other: (x: 1))"#,
+        )
+        .unwrap();
+        assert_eq!(g.zones, Some(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(g.workload.as_deref(), Some("w"));
+        let mut notes = Notes::default();
+        let pools: BTreeSet<String> = ["gpu".to_string()].into();
+        let zones = BTreeSet::new();
+        let names: BTreeSet<String> = ["w".to_string()].into();
+        let kept = default_generators(
+            r#"[NodeFailures(name: "a", pool: "worker"), NodeFailures(name: "b"), PressureEpisodes(name: "c", workload: "gone", amount: "1Gi")]"#,
+            Some((&pools, &zones)),
+            &names,
+            &mut notes,
+        );
+        assert!(kept.contains("name: \"b\"") && !kept.contains("\"a\"") && !kept.contains("\"c\""), "{kept}");
+        assert_eq!(notes.warnings.len(), 2, "{:?}", notes.warnings);
+    }
+
+    #[test]
+    fn default_policies_keep_the_agents_that_remain() {
+        let mut notes = Notes::default();
+        let agents: BTreeSet<String> = ["a".to_string()].into();
+        let text = default_policies(
+            r#"[
+                (name: "both", applies_to: ["a", "b"], tolerations: [(operator: "Exists")]), // c
+                (name: "only-b", applies_to: ["b"]),
+                (name: "all"),
+            ]"#,
+            &agents,
+            &mut notes,
+        );
+        assert!(
+            text.contains(r#"(applies_to: ["a"], name: "both", tolerations: [(operator: "Exists")])"#),
+            "{text}"
+        );
+        assert!(!text.contains("only-b") && text.contains("(name: \"all\")"), "{text}");
+        assert_eq!(notes.warnings.len(), 1);
+    }
 }

@@ -249,6 +249,20 @@ pub(crate) fn tidy(entry: &str) -> &str {
     &trimmed[start..]
 }
 
+/// The fields of one struct entry (`( ... )` or `Kind( ... )`), name to value text with comments
+/// blanked; `None` when the text is not a parenthesised entry.
+pub(crate) fn entry_fields(entry: &str) -> Option<std::collections::BTreeMap<String, String>> {
+    let stripped = strip_comments(entry);
+    let open = stripped.find('(')?;
+    let close = stripped.rfind(')')?;
+    let mut out = std::collections::BTreeMap::new();
+    for field in split_top_level(stripped.get(open + 1..close)?) {
+        let (key, value) = field.split_once(':')?;
+        out.insert(key.trim().to_string(), value.trim().to_string());
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,18 +280,4 @@ mod tests {
         assert_eq!(tidy(entries[0]), "        // first\n        (at: \"1h\", s: r#\"q,\"#)");
         assert_eq!(tidy(entries[1]).trim(), "(at: \"2h\")");
     }
-}
-
-/// The fields of one struct entry (`( ... )` or `Kind( ... )`), name to value text with comments
-/// blanked; `None` when the text is not a parenthesised entry.
-pub(crate) fn entry_fields(entry: &str) -> Option<std::collections::BTreeMap<String, String>> {
-    let stripped = strip_comments(entry);
-    let open = stripped.find('(')?;
-    let close = stripped.rfind(')')?;
-    let mut out = std::collections::BTreeMap::new();
-    for field in split_top_level(stripped.get(open + 1..close)?) {
-        let (key, value) = field.split_once(':')?;
-        out.insert(key.trim().to_string(), value.trim().to_string());
-    }
-    Some(out)
 }

@@ -23,6 +23,7 @@ pub mod cli;
 pub mod conformance;
 pub mod controllers;
 pub mod engine;
+pub mod import;
 pub mod measures;
 pub mod model;
 pub mod report;

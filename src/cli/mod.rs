@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 pub mod chart;
 pub mod conformance;
+pub mod import;
 pub mod progress;
 pub mod run;
 
@@ -17,6 +18,10 @@ Examples:
       the reports to reports/<scenario name>/.
   taintsim run my-cluster.ron --out reports/my-cluster --seed 7
       Run a scenario file with another seed.
+  taintsim run --nodes nodes.yaml --out reports/my-nodes
+      The default agents, policies and timeline on the nodes of `kubectl get nodes -o yaml`.
+  taintsim import --nodes nodes.yaml --pods pods.yaml --agents agents.yaml -o my-cluster.ron
+      Write a scenario file from kubectl and helm template output.
   taintsim conformance ../shared/conformance --allow-unsupported
       Evaluate the shared conformance vectors against the simulator's rules.
   taintsim chart reports/threatmapper
@@ -56,15 +61,19 @@ pub enum Command {
     Run(run::Args),
     /// Evaluate conformance vector files against the simulator's rules.
     Conformance(conformance::Args),
+    /// Turn Kubernetes objects (nodes, pods, budgets, a rendered agent manifest) into a
+    /// scenario file.
+    Import(import::Args),
     /// Draw the charts and index.html again from a report folder, without simulating.
     Chart(chart::Args),
 }
 
 /// Command names that can be mistaken for a scenario path when options come first.
-const COMMANDS: [&str; 3] = ["run", "conformance", "chart"];
+const COMMANDS: [&str; 4] = ["run", "conformance", "import", "chart"];
 
 /// Options of `run` that take a value in the next argument.
-const VALUE_OPTIONS: [&str; 3] = ["--out", "-o", "--seed"];
+const VALUE_OPTIONS: [&str; 10] =
+    ["--out", "-o", "--seed", "--nodes", "--pods", "--pdbs", "--agents", "--policy", "--timeline", "--name"];
 
 /// When `args` (without the program name) put options before a command word, as in
 /// `taintsim --seed 3 run --quiet`, the message saying that options go after the command,
@@ -121,6 +130,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Run(args)) => run::run(&args),
         Some(Command::Conformance(args)) => conformance::run(&args),
+        Some(Command::Import(args)) => import::run(&args),
         Some(Command::Chart(args)) => chart::run(&args),
         None => run::run(&cli.run),
     }

@@ -29,6 +29,10 @@ Examples:
   taintsim run --dump-timeline --seed 7 > week-seed7.txt
       Print every timeline entry, the generated week included, as scenario file entries
       (each with a comment naming its source) to paste into a scenario's `timeline: [...]`.
+  taintsim run --nodes nodes.yaml --out reports/my-nodes
+      The default agents, policies and timeline on your nodes (`kubectl get nodes -o yaml`).
+  taintsim run --nodes nodes.yaml --pods pods.yaml --agents agents.yaml --policy values.yaml:tolerations
+      Your cluster, your rendered agent and your values file's tolerations; see `taintsim import --help`.
 
 Seeds:
   The seed fixes the events the scenario's generators draw (node failures, outages,
@@ -41,7 +45,8 @@ Seeds:
 Output:
   stdout  one comparison table per agent, then the paths of the report files
   stderr  progress per run and timing (left out with --quiet); warnings about pods the
-          cluster could not start with (always); errors
+          cluster could not start with, notes on input files and ignored input (always);
+          errors
   files   report.md, summary.json (schema taintsim.summary/v1), timeseries.csv, drains.csv,
           the charts (chart-*.svg and chart-*.png) and index.html; identical bytes for
           identical input; replaced all together or not at all
@@ -76,6 +81,10 @@ pub struct Args {
     /// No progress and timing lines on stderr (warnings and errors are still printed).
     #[arg(long, short)]
     pub quiet: bool,
+
+    /// Input files replacing parts of the scenario (see `taintsim import --help`).
+    #[command(flatten)]
+    pub inputs: super::import::InputArgs,
 
     /// Print the whole timeline (written and generated entries, in time order, as scenario
     /// file entries with their source) to stdout, and stop without running.
@@ -143,13 +152,33 @@ fn stdout_write(text: &str) -> io::Result<()> {
 
 /// Runs the comparison and writes the reports; returns the process exit code.
 pub fn run(args: &Args) -> ExitCode {
-    let scenario = match load(args.scenario.as_deref(), args.seed) {
+    let inputs = args.inputs.inputs();
+    let loaded = if inputs.is_empty() {
+        load(args.scenario.as_deref(), args.seed).map_err(|e| e.to_string())
+    } else if args.scenario.is_some() {
+        Err("a scenario file and input files (--nodes, --pods, ...) cannot be combined: input files \
+             replace parts of the default scenario; import them into a scenario file instead"
+            .to_string())
+    } else {
+        super::import::compose_and_load(&inputs, args.seed)
+            .map(|(composed, scenario)| {
+                super::import::print_notes(&composed);
+                scenario
+            })
+            .map_err(|e| e.to_string())
+    };
+    let scenario = match loaded {
         Ok(s) => s,
         Err(e) => {
             eprintln!("taintsim: {e}");
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
+    if inputs.is_empty() {
+        for i in &scenario.ignored {
+            eprintln!("taintsim: ignored: {i}");
+        }
+    }
     if args.dump_timeline {
         return match stdout_write(&scenario.dump_timeline()) {
             Ok(()) => ExitCode::SUCCESS,

@@ -261,6 +261,30 @@ mod tests {
     }
 
     #[test]
+    fn parses_every_form_kubernetes_accepts() {
+        let cases = [
+            ("100Ki", 100 * 1024 * 1000),
+            ("1.5Gi", 3 * (1 << 29) * 1000),
+            ("2Gi", 2 * (1 << 30) * 1000),
+            ("1E3", 1_000_000),
+            ("1e-3", 1),
+            ("5.", 5000),
+            (".5", 500),
+            ("+1", 1000),
+            ("1M", 1_000_000_000),
+            ("1Mi", (1 << 20) * 1000),
+            ("64000m", 64_000),
+            ("0.25", 250),
+        ];
+        for (text, milli) in cases {
+            assert_eq!(Quantity::parse(text).unwrap().milli(), milli, "{text}");
+        }
+        for text in ["1 Gi", "Gi", "1e", "0x10", "1Ki5", "1..5"] {
+            assert!(Quantity::parse(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
     fn rejects_garbage_with_a_reason() {
         for text in ["", "abc", "1.2.3", "5Zi", "--1"] {
             let err = Quantity::parse(text).unwrap_err();

@@ -106,6 +106,7 @@ pub(crate) fn scenario() -> Scenario {
         pdbs: Vec::new(),
         generators: Vec::new(),
         listing: Vec::new(),
+        ignored: Vec::new(),
     }
 }
 

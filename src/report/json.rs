@@ -65,6 +65,9 @@ struct ScenarioDoc<'a> {
     timeline: Vec<EventDoc<'a>>,
     generators: Vec<GeneratorDoc<'a>>,
     node_groups: Vec<NodeGroupDoc<'a>>,
+    /// Imported input the simulator does not model; absent when there is none.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    ignored: &'a [String],
 }
 
 /// A generator and what it drew.
@@ -153,6 +156,7 @@ impl<'a> ScenarioDoc<'a> {
                 })
                 .collect(),
             node_groups: node_groups(sc),
+            ignored: &sc.ignored,
         }
     }
 }

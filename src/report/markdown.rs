@@ -29,6 +29,7 @@ pub const MAX_NODES_LISTED: usize = 20;
 pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
     let mut out = String::new();
     header(&mut out, scenario);
+    ignored_input(&mut out, scenario);
     start_up_problems(&mut out, cmp);
     for agent in &cmp.agents {
         agent_section(&mut out, scenario, agent);
@@ -117,6 +118,23 @@ fn header(out: &mut String, sc: &Scenario) {
             let _ = write!(out, " (only for {})", names.join(", "));
         }
         out.push('\n');
+    }
+    out.push('\n');
+}
+
+/// The `Ignored input` section: what the importer found in the Kubernetes objects but the
+/// simulator does not model. Nothing when the list is empty.
+fn ignored_input(out: &mut String, scenario: &Scenario) {
+    if scenario.ignored.is_empty() {
+        return;
+    }
+    out.push_str(
+        "## Ignored input\n\n\
+         The scenario was imported from Kubernetes objects that use fields the simulator does not \
+         model. They were left out, so the runs treat those objects as if the fields were absent:\n\n",
+    );
+    for line in &scenario.ignored {
+        let _ = writeln!(out, "- {}", escape(line));
     }
     out.push('\n');
 }

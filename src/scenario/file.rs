@@ -36,6 +36,9 @@ pub(crate) struct ScenarioFile {
     pub(crate) pdbs: Vec<PdbFile>,
     #[serde(default)]
     pub(crate) generators: Vec<GeneratorFile>,
+    /// Notes of `taintsim import` on input it could not carry over; shown in the reports.
+    #[serde(default)]
+    pub(crate) ignored: Vec<String>,
 }
 
 /// Overrides of the version defaults; every field optional.

@@ -18,10 +18,10 @@ use std::path::Path;
 use std::time::Duration;
 
 mod error;
-mod file;
+pub(crate) mod file;
 pub mod generators;
 mod locate;
-mod names;
+pub(crate) mod names;
 mod resolve;
 pub mod settings;
 
@@ -159,6 +159,9 @@ pub struct Scenario {
     pub generators: Vec<(Generator, GeneratorTally)>,
     /// The timeline entries as written and as generated, in time order, for people.
     pub listing: Vec<ListedEvent>,
+    /// Input the scenario was imported from that the simulator does not model (inter-pod
+    /// affinity, topology spread constraints, ...), one line each; shown in the reports.
+    pub ignored: Vec<String>,
 }
 
 impl Scenario {

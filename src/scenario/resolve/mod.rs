@@ -160,6 +160,7 @@ impl Resolver<'_> {
                 .zip(tallies.into_iter().chain(std::iter::repeat_with(Default::default)))
                 .collect(),
             listing: listing.events,
+            ignored: f.ignored.clone(),
         }
     }
 

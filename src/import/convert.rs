@@ -1,0 +1,579 @@
+//! From typed Kubernetes objects to scenario-file entries: nodes (with their conditions as
+//! timeline events at time 0), pod templates, budgets and tolerations. Fields the simulator
+//! does not model are recorded in [`Notes`], never dropped silently.
+
+use super::error::{ImportError, Place};
+use super::out::{
+    AffinityOut, Empty, EmptyDirOut, IntOrPercent, LabelSelectorOut, NodeAffinityOut, NodeSelectorOut,
+    PdbOut, PodShape, PreferredOut, RequirementOut, TermOut, TolerationOut, VolumeOut,
+};
+use super::out::{NodeOut, TaintOut};
+use super::read::{RawObject, typed};
+use crate::model::Quantity;
+use crate::scenario::file::{EventFile, EventKind};
+use crate::scenario::names;
+use k8s_openapi::api::core::v1::{Node, NodeSelectorTerm, PodSpec, Toleration};
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many objects an "ignored" line names before it abbreviates.
+const EXAMPLES_SHOWN: usize = 3;
+
+/// What the importer left out or changed, for the run's output and the report.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Notes {
+    /// Present but unsupported inputs: what, then the objects it was found on (all of them,
+    /// and the first few in input order).
+    ignored: BTreeMap<String, (BTreeSet<String>, Vec<String>)>,
+    /// Things the user should know that are not about unsupported fields.
+    pub(crate) warnings: Vec<String>,
+}
+
+impl Notes {
+    /// Records that `what` (a field and why it is ignored) was found on `object`.
+    pub(crate) fn ignore(&mut self, what: impl Into<String>, object: impl Into<String>) {
+        let (all, first) = self.ignored.entry(what.into()).or_default();
+        let object = object.into();
+        if all.insert(object.clone()) && first.len() < EXAMPLES_SHOWN {
+            first.push(object);
+        }
+    }
+
+    /// One line per ignored input, sorted: `what: N objects (a, b, c, ...)`.
+    pub(crate) fn ignored_lines(&self) -> Vec<String> {
+        self.ignored
+            .iter()
+            .map(|(what, (all, first))| {
+                let mut shown: Vec<&str> = first.iter().map(String::as_str).collect();
+                if all.len() > EXAMPLES_SHOWN {
+                    shown.push("...");
+                }
+                let n = all.len();
+                let noun = if n == 1 { "object" } else { "objects" };
+                format!("{what}: {n} {noun} ({})", shown.join(", "))
+            })
+            .collect()
+    }
+}
+
+/// The taint keys the node lifecycle controller and the kubelet manage from the node's
+/// conditions and `spec.unschedulable`; the simulator sets them itself, so the importer
+/// takes the conditions and leaves these taints out.
+const CONDITION_TAINTS: [&str; 7] = [
+    "node.kubernetes.io/not-ready",
+    "node.kubernetes.io/unreachable",
+    "node.kubernetes.io/unschedulable",
+    "node.kubernetes.io/memory-pressure",
+    "node.kubernetes.io/disk-pressure",
+    "node.kubernetes.io/pid-pressure",
+    "node.kubernetes.io/network-unavailable",
+];
+
+/// Parses a quantity as Kubernetes does; the error names the field.
+pub(crate) fn quantity(place: &Place, field: &str, q: &K8sQuantity) -> Result<Quantity, ImportError> {
+    let parsed = Quantity::parse(&q.0).map_err(|e| ImportError::at(place, field, e))?;
+    if parsed.milli() < 0 {
+        return Err(ImportError::at(place, field, format!("negative quantity {:?}", q.0)));
+    }
+    Ok(parsed)
+}
+
+/// A resource map with every quantity checked; values kept as written.
+fn resource_map(
+    place: &Place,
+    field: &str,
+    map: Option<&BTreeMap<String, K8sQuantity>>,
+) -> Result<BTreeMap<String, String>, ImportError> {
+    let mut out = BTreeMap::new();
+    for (name, q) in map.into_iter().flatten() {
+        quantity(place, &format!("{field}.{name}"), q)?;
+        out.insert(name.clone(), q.0.clone());
+    }
+    Ok(out)
+}
+
+/// Labels that pass the API's rules; others are recorded as ignored.
+fn valid_labels(
+    labels: Option<&BTreeMap<String, String>>,
+    object: &str,
+    field: &str,
+    notes: &mut Notes,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in labels.into_iter().flatten() {
+        if names::qualified_name(k).is_some() || names::label_value(v).is_some() {
+            notes
+                .ignore(format!("{field} that are not valid labels (left out)"), format!("{object} {k}={v}"));
+        } else {
+            out.insert(k.clone(), v.clone());
+        }
+    }
+    out
+}
+
+/// A node entry and the timeline events at time 0 that give it the state its conditions
+/// report.
+pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<EventFile>), ImportError> {
+    let node: Node = typed(obj)?;
+    let place = &obj.place;
+    let name = node.metadata.name.clone().unwrap_or_default();
+    if let Some(problem) = names::dns_subdomain(&name) {
+        return Err(ImportError::at(place, "metadata.name", format!("{name:?}: {problem}")));
+    }
+    let labels = valid_labels(node.metadata.labels.as_ref(), &name, "node labels", notes);
+    let spec = node.spec.clone().unwrap_or_default();
+    let status = node.status.clone().unwrap_or_default();
+    let mut taints = Vec::new();
+    for (i, t) in spec.taints.iter().flatten().enumerate() {
+        if CONDITION_TAINTS.contains(&t.key.as_str()) {
+            continue;
+        }
+        if !matches!(t.effect.as_str(), "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+            return Err(ImportError::at(
+                place,
+                format!("spec.taints[{i}].effect"),
+                format!("unknown effect {:?} (NoSchedule, PreferNoSchedule or NoExecute)", t.effect),
+            ));
+        }
+        taints.push(TaintOut {
+            key: t.key.clone(),
+            value: t.value.clone().unwrap_or_default(),
+            effect: t.effect.clone(),
+        });
+    }
+    let mut capacity = resource_map(place, "status.capacity", status.capacity.as_ref())?;
+    let allocatable = resource_map(place, "status.allocatable", status.allocatable.as_ref())?;
+    if capacity.is_empty() {
+        capacity = allocatable.clone();
+    }
+    for needed in ["cpu", "memory", "pods"] {
+        if !capacity.contains_key(needed) {
+            return Err(ImportError::at(
+                place,
+                format!("status.capacity.{needed}"),
+                "missing (neither status.capacity nor status.allocatable gives it)",
+            ));
+        }
+    }
+    let mut events = Vec::new();
+    let event = |kind: EventKind| EventFile {
+        at: "0s".into(),
+        node: Some(name.clone()),
+        event: kind,
+        ..EventFile::default()
+    };
+    for c in status.conditions.iter().flatten() {
+        match (c.type_.as_str(), c.status.as_str()) {
+            ("Ready", "False") => events.push(event(EventKind::NotReady)),
+            ("Ready", "Unknown") => events.push(event(EventKind::Silent)),
+            ("MemoryPressure" | "DiskPressure" | "PIDPressure", "True") => events.push(EventFile {
+                condition: Some(c.type_.clone()),
+                ..event(EventKind::InjectCondition)
+            }),
+            ("NetworkUnavailable", "True") => notes.ignore(
+                "node condition NetworkUnavailable=True (not simulated: the node starts with a working network)",
+                name.clone(),
+            ),
+            _ => {}
+        }
+    }
+    // Ready=Unknown already covers every condition: a silent node reports nothing.
+    if events.iter().any(|e| e.event == EventKind::Silent) {
+        events.retain(|e| e.event == EventKind::Silent);
+    }
+    if status.volumes_attached.as_ref().is_some_and(|v| !v.is_empty()) {
+        notes.ignore("node status.volumesAttached (volume limits are not simulated)", name.clone());
+    }
+    let allocatable = if allocatable == capacity { BTreeMap::new() } else { allocatable };
+    let def = NodeOut {
+        name,
+        labels,
+        taints,
+        unschedulable: spec.unschedulable.unwrap_or(false),
+        capacity,
+        allocatable,
+    };
+    Ok((def, events))
+}
+
+/// A toleration as written.
+pub(crate) fn toleration(t: &Toleration) -> TolerationOut {
+    TolerationOut {
+        key: t.key.clone().unwrap_or_default(),
+        operator: t.operator.clone().unwrap_or_default(),
+        value: t.value.clone().unwrap_or_default(),
+        effect: t.effect.clone().unwrap_or_default(),
+        toleration_seconds: t.toleration_seconds,
+    }
+}
+
+/// Annotations the simulated drainers read; other annotations are left out of the scenario.
+const KEPT_ANNOTATIONS: [&str; 5] = [
+    "kubernetes.io/config.mirror",
+    "cluster-autoscaler.kubernetes.io/safe-to-evict",
+    "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes",
+    "cluster-autoscaler.kubernetes.io/daemonset-pod",
+    "karpenter.sh/do-not-disrupt",
+];
+
+/// Labels that differ from one pod of a controller to the next and would keep alike pods
+/// apart; left out.
+const PER_POD_LABELS: [&str; 5] = [
+    "pod-template-hash",
+    "controller-revision-hash",
+    "pod-template-generation",
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+];
+
+/// What a pod (or a pod template) looks like to the simulator.
+pub(crate) struct PodInput<'a> {
+    pub(crate) place: &'a Place,
+    /// Prefix of field paths: `spec` for a pod, `spec.template.spec` for a template.
+    pub(crate) spec_path: &'a str,
+    /// `namespace/name` for notes.
+    pub(crate) object: &'a str,
+    pub(crate) spec: &'a PodSpec,
+    pub(crate) labels: Option<&'a BTreeMap<String, String>>,
+    pub(crate) annotations: Option<&'a BTreeMap<String, String>>,
+    /// A DaemonSet's pod: the node pinning the DaemonSet controller adds is removed.
+    pub(crate) daemon_pod: bool,
+    /// Keep `spec.nodeName` (bare pods).
+    pub(crate) keep_node_name: bool,
+}
+
+/// Sums `add` into `total`.
+fn add_into(total: &mut BTreeMap<String, Quantity>, add: &BTreeMap<String, Quantity>) {
+    for (k, v) in add {
+        let e = total.entry(k.clone()).or_default();
+        *e = *e + *v;
+    }
+}
+
+/// `total[k] = max(total[k], other[k])` for every key.
+fn max_into(total: &mut BTreeMap<String, Quantity>, other: &BTreeMap<String, Quantity>) {
+    for (k, v) in other {
+        let e = total.entry(k.clone()).or_default();
+        if *v > *e {
+            *e = *v;
+        }
+    }
+}
+
+/// The pod's shape: requests and limits summed as the scheduler sums them, tolerations,
+/// node selection, priority and the rest; unsupported fields recorded in `notes`.
+pub(crate) fn pod_shape(p: &PodInput<'_>, notes: &mut Notes) -> Result<PodShape, ImportError> {
+    let spec = p.spec;
+    let sp = p.spec_path;
+    // Per container: requests defaulted from limits, as the API server does.
+    type Res = BTreeMap<String, Quantity>;
+    let container_res =
+        |c: &k8s_openapi::api::core::v1::Container, path: &str| -> Result<(Res, Res), ImportError> {
+            let mut req = Res::new();
+            let mut lim = Res::new();
+            if let Some(r) = &c.resources {
+                for (k, q) in r.limits.iter().flatten() {
+                    lim.insert(k.clone(), quantity(p.place, &format!("{path}.resources.limits.{k}"), q)?);
+                }
+                for (k, q) in r.requests.iter().flatten() {
+                    req.insert(k.clone(), quantity(p.place, &format!("{path}.resources.requests.{k}"), q)?);
+                }
+            }
+            for (k, v) in &lim {
+                req.entry(k.clone()).or_insert(*v);
+            }
+            Ok((req, lim))
+        };
+    let mut requests = Res::new();
+    let mut limits = Res::new();
+    // A pod has a limit on a resource only when every container that runs alongside the
+    // others sets one.
+    let mut unlimited: std::collections::BTreeSet<String> = Default::default();
+    let mut limit_keys: std::collections::BTreeSet<String> = Default::default();
+    let mut regular: Vec<(Res, Res)> = Vec::new();
+    for (i, c) in spec.containers.iter().enumerate() {
+        regular.push(container_res(c, &format!("{sp}.containers[{i}]"))?);
+    }
+    for (_, lim) in &regular {
+        limit_keys.extend(lim.keys().cloned());
+    }
+    let mut sidecars = Res::new();
+    let mut sidecar_limits = Res::new();
+    let mut init_peak = Res::new();
+    let mut init_limit_peak = Res::new();
+    let mut sidecar_list: Vec<Res> = Vec::new();
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
+        let (req, lim) = container_res(c, &format!("{sp}.initContainers[{i}]"))?;
+        if c.restart_policy.as_deref() == Some("Always") {
+            add_into(&mut sidecars, &req);
+            add_into(&mut sidecar_limits, &lim);
+            limit_keys.extend(lim.keys().cloned());
+            sidecar_list.push(lim.clone());
+        } else {
+            let mut during = sidecars.clone();
+            add_into(&mut during, &req);
+            max_into(&mut init_peak, &during);
+            let mut during_lim = sidecar_limits.clone();
+            add_into(&mut during_lim, &lim);
+            max_into(&mut init_limit_peak, &during_lim);
+        }
+    }
+    for (req, lim) in &regular {
+        add_into(&mut requests, req);
+        add_into(&mut limits, lim);
+    }
+    for key in &limit_keys {
+        if regular.iter().any(|(_, l)| !l.contains_key(key))
+            || sidecar_list.iter().any(|l| !l.contains_key(key))
+        {
+            unlimited.insert(key.clone());
+        }
+    }
+    add_into(&mut requests, &sidecars);
+    add_into(&mut limits, &sidecar_limits);
+    max_into(&mut requests, &init_peak);
+    max_into(&mut limits, &init_limit_peak);
+    for (k, q) in spec.overhead.iter().flatten() {
+        let v = quantity(p.place, &format!("{sp}.overhead.{k}"), q)?;
+        let e = requests.entry(k.clone()).or_default();
+        *e = *e + v;
+        if let Some(l) = limits.get_mut(k) {
+            *l = *l + v;
+        }
+    }
+    for k in &unlimited {
+        limits.remove(k);
+    }
+    if spec.resources.is_some() {
+        notes.ignore(format!("{sp}.resources (pod-level resources; container resources are used)"), p.object);
+    }
+    let text = |m: Res| -> BTreeMap<String, String> {
+        m.into_iter().filter(|(_, v)| v.milli() != 0).map(|(k, v)| (k, v.to_k8s_string())).collect()
+    };
+
+    let mut affinity = None;
+    let mut one_per_node = false;
+    if let Some(a) = &spec.affinity {
+        if let Some(na) = &a.node_affinity {
+            let mut required = na
+                .required_during_scheduling_ignored_during_execution
+                .as_ref()
+                .map(|r| r.node_selector_terms.iter().map(term).collect::<Vec<_>>());
+            if p.daemon_pod {
+                if let Some(terms) = &mut required {
+                    for t in terms.iter_mut() {
+                        t.match_fields.retain(|f| f.key != "metadata.name");
+                    }
+                    terms.retain(|t| !t.match_expressions.is_empty() || !t.match_fields.is_empty());
+                    if terms.is_empty() {
+                        required = None;
+                    }
+                }
+            }
+            let preferred: Vec<PreferredOut> = na
+                .preferred_during_scheduling_ignored_during_execution
+                .iter()
+                .flatten()
+                .map(|t| PreferredOut { weight: t.weight, preference: term(&t.preference) })
+                .collect();
+            if required.is_some() || !preferred.is_empty() {
+                affinity = Some(AffinityOut {
+                    node_affinity: NodeAffinityOut {
+                        required: required.map(|terms| NodeSelectorOut { terms }),
+                        preferred,
+                    },
+                });
+            }
+        }
+        if a.pod_affinity.is_some() {
+            notes
+                .ignore(format!("{sp}.affinity.podAffinity (inter-pod affinity is not simulated)"), p.object);
+        }
+        if let Some(anti) = &a.pod_anti_affinity {
+            if self_anti_affinity(anti, p.labels) && !p.daemon_pod {
+                one_per_node = true;
+            } else {
+                notes.ignore(
+                    format!(
+                        "{sp}.affinity.podAntiAffinity (only a required term on kubernetes.io/hostname that \
+                         selects the workload's own pods is simulated, as one_per_node)"
+                    ),
+                    p.object,
+                );
+            }
+        }
+    }
+    if spec.topology_spread_constraints.as_ref().is_some_and(|t| !t.is_empty()) {
+        notes.ignore(format!("{sp}.topologySpreadConstraints (not simulated)"), p.object);
+    }
+    if spec.scheduling_gates.as_ref().is_some_and(|g| !g.is_empty()) {
+        notes.ignore(format!("{sp}.schedulingGates (pods are scheduled as if ungated)"), p.object);
+    }
+    if spec.resource_claims.as_ref().is_some_and(|g| !g.is_empty()) {
+        notes.ignore(format!("{sp}.resourceClaims (dynamic resource allocation is not simulated)"), p.object);
+    }
+    if spec.scheduler_name.as_deref().is_some_and(|s| s != "default-scheduler") {
+        notes.ignore(format!("{sp}.schedulerName (every pod is placed by the default scheduler)"), p.object);
+    }
+    let host_ports = spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+        .flat_map(|c| c.ports.iter().flatten())
+        .any(|port| port.host_port.is_some_and(|h| h != 0));
+    if host_ports && !spec.host_network.unwrap_or(false) {
+        notes.ignore(
+            format!("{sp}.containers[].ports[].hostPort (the NodePorts filter is not simulated)"),
+            p.object,
+        );
+    }
+    let mut volumes = Vec::new();
+    for v in spec.volumes.iter().flatten() {
+        let (empty_dir, host_path, other) = if let Some(e) = &v.empty_dir {
+            (Some(EmptyDirOut { medium: e.medium.clone().unwrap_or_default() }), None, None)
+        } else if v.host_path.is_some() {
+            (None, Some(Empty {}), None)
+        } else {
+            if v.persistent_volume_claim.is_some() || v.ephemeral.is_some() {
+                notes.ignore(
+                    format!("{sp}.volumes[].persistentVolumeClaim (volume binding and node volume limits are not simulated)"),
+                    p.object,
+                );
+            }
+            (None, None, Some(Empty {}))
+        };
+        volumes.push(VolumeOut { name: v.name.clone(), empty_dir, host_path, other });
+    }
+    let mut labels = valid_labels(p.labels, p.object, "pod labels", notes);
+    for k in PER_POD_LABELS.iter().chain(["taintsim.io/workload"].iter()) {
+        labels.remove(*k);
+    }
+    let annotations: BTreeMap<String, String> = p
+        .annotations
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| KEPT_ANNOTATIONS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let priority_class_name = spec.priority_class_name.clone().filter(|c| !c.is_empty());
+    let priority = spec.priority.filter(|&p| p != 0 || priority_class_name.is_some());
+    if let (Some(class), None) = (&priority_class_name, spec.priority) {
+        if !class.starts_with("system-") {
+            notes.ignore(
+                format!("{sp}.priorityClassName without spec.priority (the class's value is unknown here: priority 0)"),
+                format!("{} ({class})", p.object),
+            );
+        }
+    }
+    let node_name = if p.keep_node_name { spec.node_name.clone().filter(|n| !n.is_empty()) } else { None };
+    Ok(PodShape {
+        node_name,
+        requests: text(requests),
+        limits: text(limits),
+        priority,
+        priority_class_name,
+        tolerations: spec.tolerations.iter().flatten().map(toleration).collect(),
+        node_selector: spec.node_selector.clone().unwrap_or_default(),
+        affinity,
+        host_network: spec.host_network.unwrap_or(false),
+        termination_grace_period: spec
+            .termination_grace_period_seconds
+            .filter(|&s| s != 30)
+            .map(|s| format!("{}s", s.max(0))),
+        labels,
+        annotations,
+        volumes,
+        one_per_node,
+    })
+}
+
+fn term(t: &NodeSelectorTerm) -> TermOut {
+    let req = |r: &k8s_openapi::api::core::v1::NodeSelectorRequirement| RequirementOut {
+        key: r.key.clone(),
+        operator: r.operator.clone(),
+        values: r.values.clone().unwrap_or_default(),
+    };
+    TermOut {
+        match_expressions: t.match_expressions.iter().flatten().map(req).collect(),
+        match_fields: t.match_fields.iter().flatten().map(req).collect(),
+    }
+}
+
+/// Whether pod anti-affinity is exactly "at most one pod of this workload per node": one
+/// required term, topology key `kubernetes.io/hostname`, no namespace selection, and a label
+/// selector (match labels only) that the pod's own labels satisfy; no preferred terms.
+fn self_anti_affinity(
+    anti: &k8s_openapi::api::core::v1::PodAntiAffinity,
+    labels: Option<&BTreeMap<String, String>>,
+) -> bool {
+    let required = anti.required_during_scheduling_ignored_during_execution.as_deref().unwrap_or(&[]);
+    let preferred = anti.preferred_during_scheduling_ignored_during_execution.as_deref().unwrap_or(&[]);
+    let [t] = required else { return false };
+    if !preferred.is_empty() || t.topology_key != "kubernetes.io/hostname" {
+        return false;
+    }
+    if t.namespaces.as_ref().is_some_and(|n| !n.is_empty()) || t.namespace_selector.is_some() {
+        return false;
+    }
+    let Some(sel) = &t.label_selector else { return false };
+    if sel.match_expressions.as_ref().is_some_and(|e| !e.is_empty()) {
+        return false;
+    }
+    let want = sel.match_labels.clone().unwrap_or_default();
+    let have = labels.cloned().unwrap_or_default();
+    !want.is_empty() && want.iter().all(|(k, v)| have.get(k) == Some(v))
+}
+
+/// A PodDisruptionBudget entry, or `None` (with a note) for a budget the scenario cannot
+/// express.
+pub(crate) fn pdb(obj: &RawObject, notes: &mut Notes) -> Result<Option<PdbOut>, ImportError> {
+    let b: PodDisruptionBudget = typed(obj)?;
+    let name = b.metadata.name.clone().unwrap_or_default();
+    let namespace =
+        b.metadata.namespace.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "default".into());
+    let object = format!("{namespace}/{name}");
+    let spec = b.spec.unwrap_or_default();
+    let value = |v: &IntOrString, field: &str| -> Result<IntOrPercent, ImportError> {
+        match v {
+            IntOrString::Int(i) => Ok(IntOrPercent::Int(i64::from(*i))),
+            IntOrString::String(s) if s.ends_with('%') => Ok(IntOrPercent::Text(s.clone())),
+            IntOrString::String(s) => s.parse::<i64>().map(IntOrPercent::Int).map_err(|_| {
+                ImportError::at(&obj.place, field, format!("{s:?} is neither a count nor a percentage"))
+            }),
+        }
+    };
+    let min_available = spec.min_available.as_ref().map(|v| value(v, "spec.minAvailable")).transpose()?;
+    let max_unavailable =
+        spec.max_unavailable.as_ref().map(|v| value(v, "spec.maxUnavailable")).transpose()?;
+    if min_available.is_none() && max_unavailable.is_none() {
+        notes.ignore("PodDisruptionBudget without minAvailable or maxUnavailable (left out)", object);
+        return Ok(None);
+    }
+    let Some(sel) = spec.selector else {
+        notes.ignore("PodDisruptionBudget without a selector (it selects no pod; left out)", object);
+        return Ok(None);
+    };
+    let selector = LabelSelectorOut {
+        match_labels: sel.match_labels.unwrap_or_default(),
+        match_expressions: sel
+            .match_expressions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| RequirementOut {
+                key: r.key,
+                operator: r.operator,
+                values: r.values.unwrap_or_default(),
+            })
+            .collect(),
+    };
+    Ok(Some(PdbOut {
+        name,
+        namespace,
+        min_available,
+        max_unavailable,
+        selector,
+        unhealthy_pod_eviction_policy: spec.unhealthy_pod_eviction_policy,
+    }))
+}

@@ -1,0 +1,293 @@
+//! Pods into workloads: pods of one controller become one workload entry (ReplicaSet pods
+//! under their Deployment's name), bare pods with identical specs one entry with a count; and
+//! the agents of a rendered manifest.
+
+use super::convert::{Notes, PodInput, pod_shape};
+use super::error::{ImportError, Place};
+use super::out::{KindOut, PodShape, WorkloadOut};
+use super::read::{RawObject, typed};
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
+use k8s_openapi::api::core::v1::Pod;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// An agent of the rendered manifest, as the pod list names its controller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AgentId {
+    /// `None` when the manifest names no namespace (`helm template` without `-n` leaves it
+    /// out for many charts): then the agent's pods are recognised in any namespace.
+    pub(crate) namespace: Option<String>,
+    pub(crate) name: String,
+    pub(crate) daemon_set: bool,
+}
+
+fn namespace_of(ns: Option<&String>) -> String {
+    ns.filter(|n| !n.is_empty()).cloned().unwrap_or_else(|| "default".into())
+}
+
+/// The agents of a rendered manifest (every DaemonSet and Deployment; other kinds are
+/// skipped and counted in a warning).
+pub(crate) fn agents(
+    objs: &[RawObject],
+    notes: &mut Notes,
+) -> Result<(Vec<WorkloadOut>, Vec<AgentId>), ImportError> {
+    let mut out = Vec::new();
+    let mut ids = Vec::new();
+    let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    for obj in objs {
+        let (meta, template, kind, replicas) = match obj.kind.as_str() {
+            "DaemonSet" => {
+                let ds: DaemonSet = typed(obj)?;
+                let spec = ds.spec.ok_or_else(|| ImportError::at(&obj.place, "spec", "missing"))?;
+                (ds.metadata, spec.template, KindOut::DaemonSet, None)
+            }
+            "Deployment" => {
+                let d: Deployment = typed(obj)?;
+                let spec = d.spec.ok_or_else(|| ImportError::at(&obj.place, "spec", "missing"))?;
+                let replicas = spec.replicas.unwrap_or(1);
+                let replicas = u32::try_from(replicas).map_err(|_| {
+                    ImportError::at(&obj.place, "spec.replicas", format!("{replicas} is negative"))
+                })?;
+                (d.metadata, spec.template, KindOut::Deployment, Some(replicas))
+            }
+            other => {
+                *skipped
+                    .entry(if other.is_empty() { "(no kind)".into() } else { other.to_string() })
+                    .or_default() += 1;
+                continue;
+            }
+        };
+        let name = meta.name.clone().unwrap_or_default();
+        let namespace = namespace_of(meta.namespace.as_ref());
+        let object = format!("{namespace}/{name}");
+        let spec = template.spec.clone().unwrap_or_default();
+        let tmeta = template.metadata.clone().unwrap_or_default();
+        let shape = pod_shape(
+            &PodInput {
+                place: &obj.place,
+                spec_path: "spec.template.spec",
+                object: &object,
+                spec: &spec,
+                labels: tmeta.labels.as_ref(),
+                annotations: tmeta.annotations.as_ref(),
+                daemon_pod: kind == KindOut::DaemonSet,
+                keep_node_name: false,
+            },
+            notes,
+        )?;
+        if ids.iter().any(|a: &AgentId| a.name == name) {
+            return Err(ImportError::at(
+                &obj.place,
+                "metadata.name",
+                format!("a second agent named {name:?}"),
+            ));
+        }
+        ids.push(AgentId {
+            namespace: meta.namespace.clone().filter(|n| !n.is_empty()),
+            name: name.clone(),
+            daemon_set: kind == KindOut::DaemonSet,
+        });
+        out.push(WorkloadOut::new(name, namespace, kind, replicas, None, shape));
+    }
+    if !skipped.is_empty() {
+        let list: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        notes.warnings.push(format!(
+            "the agent manifest's objects other than DaemonSets and Deployments were skipped: {}",
+            list.join(", ")
+        ));
+    }
+    Ok((out, ids))
+}
+
+/// The name of the Deployment that owns a ReplicaSet: the ReplicaSet's name without its
+/// pod-template-hash suffix.
+pub(crate) fn deployment_of(replica_set: &str, hash: Option<&str>) -> String {
+    if let Some(h) = hash.filter(|h| !h.is_empty()) {
+        if let Some(base) = replica_set.strip_suffix(&format!("-{h}")) {
+            return base.to_string();
+        }
+    }
+    match replica_set.rsplit_once('-') {
+        Some((base, _)) if !base.is_empty() => base.to_string(),
+        _ => replica_set.to_string(),
+    }
+}
+
+/// How pods are grouped.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum GroupKey {
+    /// Pods of one controller: namespace, controller kind as simulated, controller name.
+    Owned(String, &'static str, String),
+    /// Bare pods (or pods of a controller the simulator treats as bare): namespace and shape.
+    Bare(String, Box<PodShape>),
+}
+
+struct Group {
+    name: String,
+    namespace: String,
+    kind: KindOut,
+    shape: PodShape,
+    pods: u32,
+    differing: u32,
+    place: Place,
+}
+
+/// The business workloads of a pod list. Pods of `agents` are left out; finished pods
+/// (Succeeded, Failed) too.
+pub(crate) fn business(
+    objs: &[RawObject],
+    agents: &[AgentId],
+    notes: &mut Notes,
+) -> Result<(Vec<WorkloadOut>, usize), ImportError> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<GroupKey, usize> = HashMap::new();
+    let mut skipped_kinds: BTreeMap<String, usize> = BTreeMap::new();
+    let mut finished = 0usize;
+    let mut agent_pods = 0usize;
+    let mut pods_used = 0usize;
+    for obj in objs {
+        if obj.kind != "Pod" {
+            *skipped_kinds
+                .entry(if obj.kind.is_empty() { "(no kind)".into() } else { obj.kind.clone() })
+                .or_default() += 1;
+            continue;
+        }
+        let pod: Pod = typed(obj)?;
+        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref()).unwrap_or("");
+        if matches!(phase, "Succeeded" | "Failed") {
+            finished += 1;
+            continue;
+        }
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let namespace = namespace_of(pod.metadata.namespace.as_ref());
+        let object = format!("{namespace}/{name}");
+        let owner = pod
+            .metadata
+            .owner_references
+            .as_ref()
+            .and_then(|refs| refs.iter().find(|r| r.controller == Some(true)).or_else(|| refs.first()));
+        let labels = pod.metadata.labels.as_ref();
+        let hash = labels.and_then(|l| l.get("pod-template-hash")).map(String::as_str);
+        // (simulated kind, grouping class, controller name); None: a bare pod.
+        let owned: Option<(KindOut, &'static str, String)> = match owner
+            .map(|o| (o.kind.as_str(), o.name.as_str()))
+        {
+            None => None,
+            Some(("ReplicaSet", rs)) => Some((KindOut::Deployment, "Deployment", deployment_of(rs, hash))),
+            Some(("StatefulSet", s)) => Some((KindOut::Deployment, "StatefulSet", s.to_string())),
+            Some(("DaemonSet", d)) => Some((KindOut::DaemonSet, "DaemonSet", d.to_string())),
+            Some(("Job", j)) => Some((KindOut::Pod, "Job", j.to_string())),
+            Some(("Node", _)) => None,
+            Some((other, o)) => {
+                notes.ignore(
+                    format!("pods owned by a {other} (simulated as a Deployment of the same number of pods)"),
+                    object.clone(),
+                );
+                Some((KindOut::Deployment, "Other", o.to_string()))
+            }
+        };
+        let is_agent = owned.as_ref().is_some_and(|(_, class, owner)| {
+            agents.iter().any(|a| {
+                a.namespace.as_ref().is_none_or(|ns| *ns == namespace)
+                    && a.name == *owner
+                    && ((a.daemon_set && *class == "DaemonSet") || (!a.daemon_set && *class == "Deployment"))
+            })
+        });
+        if is_agent {
+            agent_pods += 1;
+            continue;
+        }
+        let spec = pod.spec.clone().unwrap_or_default();
+        let bare = owned.is_none();
+        if !bare && spec.node_name.as_deref().is_some_and(|n| !n.is_empty()) {
+            notes.ignore(
+                "spec.nodeName of pods a controller owns (the simulated scheduler places them again)",
+                object.clone(),
+            );
+        }
+        let shape = pod_shape(
+            &PodInput {
+                place: &obj.place,
+                spec_path: "spec",
+                object: &object,
+                spec: &spec,
+                labels,
+                annotations: pod.metadata.annotations.as_ref(),
+                daemon_pod: owned.as_ref().is_some_and(|(k, _, _)| *k == KindOut::DaemonSet),
+                keep_node_name: bare,
+            },
+            notes,
+        )?;
+        pods_used += 1;
+        let key = match &owned {
+            Some((_, class, owner)) => GroupKey::Owned(namespace.clone(), class, owner.clone()),
+            None => GroupKey::Bare(namespace.clone(), Box::new(shape.clone())),
+        };
+        match index.get(&key) {
+            Some(&i) => {
+                let g = &mut groups[i];
+                g.pods += 1;
+                if g.shape != shape {
+                    g.differing += 1;
+                }
+            }
+            None => {
+                index.insert(key, groups.len());
+                let (kind, group_name) = match owned {
+                    Some((kind, _, owner)) => (kind, owner),
+                    None => (KindOut::Pod, name.clone()),
+                };
+                groups.push(Group {
+                    name: group_name,
+                    namespace,
+                    kind,
+                    shape,
+                    pods: 1,
+                    differing: 0,
+                    place: obj.place.clone(),
+                });
+            }
+        }
+    }
+    let mut taken: BTreeSet<String> = agents.iter().map(|a| a.name.clone()).collect();
+    let mut out = Vec::new();
+    for g in groups {
+        if g.differing > 0 {
+            notes.warnings.push(format!(
+                "{} of the {} pods of {}/{} differ from its first pod ({}); the first pod's spec is used for all",
+                g.differing, g.pods, g.namespace, g.name, g.place
+            ));
+        }
+        let mut name = g.name.clone();
+        if taken.contains(&name) {
+            name = format!("{}-{}", g.name, g.namespace);
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{}-{}-{n}", g.name, g.namespace);
+                n += 1;
+            }
+        }
+        taken.insert(name.clone());
+        let (replicas, count) = match g.kind {
+            KindOut::Deployment => (Some(g.pods), None),
+            KindOut::DaemonSet => (None, None),
+            KindOut::Pod => (None, Some(g.pods)),
+        };
+        out.push(WorkloadOut::new(name, g.namespace, g.kind, replicas, count, g.shape));
+    }
+    if finished > 0 {
+        notes.warnings.push(format!("finished pods (phase Succeeded or Failed) left out: {finished}"));
+    }
+    if agent_pods > 0 {
+        notes.warnings.push(format!(
+            "pods of the agents in the pod list left out (the agents come from the agent manifest or the default \
+             scenario): {agent_pods}"
+        ));
+    }
+    if !skipped_kinds.is_empty() {
+        let list: Vec<String> = skipped_kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        notes
+            .warnings
+            .push(format!("objects of the pod list that are not pods were skipped: {}", list.join(", ")));
+    }
+    Ok((out, pods_used))
+}

@@ -1,0 +1,189 @@
+//! Reading Kubernetes objects from YAML or JSON: single objects, `List` objects (`kubectl get
+//! -o yaml` prints `kind: List`, and `NodeList`, `PodList`, ... are read the same way) and
+//! multi-document streams such as `helm template` output.
+
+use super::error::{ImportError, Place};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::path::Path;
+
+/// One object of an input file, untyped, with where it came from.
+#[derive(Clone, Debug)]
+pub(crate) struct RawObject {
+    /// File, document, item and `Kind namespace/name`.
+    pub(crate) place: Place,
+    /// `kind` as written (`""` when absent).
+    pub(crate) kind: String,
+    /// The object.
+    pub(crate) value: Value,
+}
+
+/// Reads every object of `path`. The file name in messages is `path` as given.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<RawObject>, ImportError> {
+    let file = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ImportError::file(&file, format!("cannot read: {e}")))?;
+    read_str(&text, &file)
+}
+
+/// Reads every object of `text`; `file` names it in messages.
+pub(crate) fn read_str(text: &str, file: &str) -> Result<Vec<RawObject>, ImportError> {
+    let documents = documents(text, file)?;
+    let mut out = Vec::new();
+    for (i, doc) in documents.into_iter().enumerate() {
+        let place = Place { file: file.to_string(), document: Some(i + 1), ..Place::default() };
+        if doc.is_null() {
+            continue;
+        }
+        let Value::Object(map) = &doc else {
+            return Err(ImportError::at(
+                &place,
+                "",
+                "expected a Kubernetes object (a mapping with kind and metadata)",
+            ));
+        };
+        let kind = map.get("kind").and_then(Value::as_str).unwrap_or("").to_string();
+        let is_list = kind == "List" || (kind.ends_with("List") && map.contains_key("items"));
+        if is_list {
+            let items = match map.get("items") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(items)) => items.clone(),
+                Some(_) => return Err(ImportError::at(&place, "items", "expected a list of objects")),
+            };
+            for (j, item) in items.into_iter().enumerate() {
+                let place = Place { item: Some(j), ..place.clone() };
+                out.push(object(place, item, kind.strip_suffix("List").filter(|k| !k.is_empty()))?);
+            }
+        } else {
+            out.push(object(place, doc, None)?);
+        }
+    }
+    Ok(out)
+}
+
+/// An object with its `Kind namespace/name` filled in; `list_kind` is the kind a typed list
+/// (`NodeList`) implies for items that leave `kind` out.
+fn object(mut place: Place, value: Value, list_kind: Option<&str>) -> Result<RawObject, ImportError> {
+    let Value::Object(map) = &value else {
+        return Err(ImportError::at(
+            &place,
+            "",
+            "expected a Kubernetes object (a mapping with kind and metadata)",
+        ));
+    };
+    let kind = map.get("kind").and_then(Value::as_str).or(list_kind).unwrap_or("").to_string();
+    let meta = map.get("metadata");
+    let name = meta.and_then(|m| m.get("name")).and_then(Value::as_str).unwrap_or("");
+    let namespace = meta.and_then(|m| m.get("namespace")).and_then(Value::as_str).unwrap_or("");
+    let shown_kind = if kind.is_empty() { "object" } else { kind.as_str() };
+    place.object = Some(match (namespace, name) {
+        (_, "") => format!("{shown_kind} without a name"),
+        ("", n) => format!("{shown_kind} {n:?}"),
+        (ns, n) => format!("{shown_kind} \"{ns}/{n}\""),
+    });
+    let needs_kind = list_kind.is_some() && !map.contains_key("kind");
+    let mut value = value;
+    if needs_kind {
+        if let Value::Object(m) = &mut value {
+            m.insert("kind".into(), Value::String(kind.clone()));
+        }
+    }
+    Ok(RawObject { place, kind, value })
+}
+
+/// The documents of a file: JSON (one value or a stream of values) when it starts with `{` or
+/// `[`, YAML otherwise.
+fn documents(text: &str, file: &str) -> Result<Vec<Value>, ImportError> {
+    let first = text.trim_start_matches('\u{feff}').trim_start().chars().next();
+    if matches!(first, Some('{' | '[')) {
+        let mut docs = Vec::new();
+        for (i, doc) in serde_json::Deserializer::from_str(text).into_iter::<Value>().enumerate() {
+            let doc =
+                doc.map_err(|e| ImportError::file(file, format!("document {}: not valid JSON: {e}", i + 1)))?;
+            docs.push(doc);
+        }
+        return Ok(docs);
+    }
+    // Cluster dumps are large (a 20,000-pod list is a few million YAML nodes): the default
+    // budget guards configuration files, so the limits grow with the input, staying finite.
+    let scale = text.len().max(1 << 20);
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_documents: scale / 8,
+            max_nodes: scale,
+            max_events: scale * 2,
+            max_total_scalar_bytes: scale,
+            max_reader_input_bytes: None,
+        },
+        // YAML 1.2 booleans only: `n`, `no`, `on` and `yes` stay text, as names and label
+        // values need them to.
+        strict_booleans: true,
+    };
+    serde_saphyr::from_multiple_with_options::<Value>(text, options).map_err(|e| {
+        let at =
+            e.location().map(|l| format!("line {} column {}: ", l.line(), l.column())).unwrap_or_default();
+        let message = e.to_string();
+        let first_line = message.lines().next().unwrap_or("").trim();
+        ImportError::file(file, format!("{at}not valid YAML: {first_line}"))
+    })
+}
+
+/// Converts an object into a typed Kubernetes object; a mismatch names the field.
+pub(crate) fn typed<T: DeserializeOwned>(obj: &RawObject) -> Result<T, ImportError> {
+    serde_path_to_error::deserialize(&obj.value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { String::new() } else { path };
+        ImportError::at(&obj.place, field, e.into_inner().to_string())
+    })
+}
+
+/// The documents of a YAML or JSON file as untyped values (a Helm values file, a toleration
+/// list).
+pub(crate) fn read_values(path: &Path) -> Result<Vec<Value>, ImportError> {
+    let file = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ImportError::file(&file, format!("cannot read: {e}")))?;
+    documents(&text, &file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(objs: &[RawObject]) -> Vec<String> {
+        objs.iter().map(|o| format!("{} {}", o.kind, o.place)).collect()
+    }
+
+    #[test]
+    fn lists_streams_and_json_are_read_alike() {
+        let stream = "# Source: a\n---\n# Source: empty\n---\nkind: Node\nmetadata: {name: a}\n---\n\
+                      kind: NodeList\nitems:\n- metadata: {name: b}\n- {kind: Node, metadata: {name: c}}\n";
+        assert_eq!(
+            kinds(&read_str(stream, "f.yaml").unwrap()),
+            [
+                "Node f.yaml: document 1: Node \"a\"",
+                "Node f.yaml: document 2, items[0]: Node \"b\"",
+                "Node f.yaml: document 2, items[1]: Node \"c\"",
+            ]
+        );
+        let json =
+            r#"{"kind": "List", "items": [{"kind": "Pod", "metadata": {"name": "p", "namespace": "n"}}]}"#;
+        assert_eq!(
+            kinds(&read_str(json, "f.json").unwrap()),
+            ["Pod f.json: document 1, items[0]: Pod \"n/p\""]
+        );
+        let yes = read_str("kind: Node\nmetadata: {name: n, labels: {a: yes, b: on}}\n", "f").unwrap();
+        assert_eq!(yes[0].value["metadata"]["labels"]["a"], "yes");
+        assert_eq!(yes[0].value["metadata"]["name"], "n");
+    }
+
+    #[test]
+    fn malformed_documents_name_the_file() {
+        let e = read_str("kind: Node\n  bad: [\n", "x.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("x.yaml: line"), "{e}");
+        let e = read_str("- 1\n- 2\n", "y.yaml").unwrap_err().to_string();
+        assert!(e.starts_with("y.yaml: document 1: expected a Kubernetes object"), "{e}");
+        let e = read_str("{\"kind\": ", "z.json").unwrap_err().to_string();
+        assert!(e.contains("z.json: document 1: not valid JSON"), "{e}");
+    }
+}

@@ -1,0 +1,451 @@
+//! Importing Kubernetes objects: the shared node lists and the Alibaba "small" set, the
+//! grouping of pods into workloads, policies from values files, the round trip import ->
+//! scenario file -> run against running on the raw inputs, and malformed input.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use taintsim::engine::comparison::run_comparison;
+use taintsim::import::{Inputs, compose};
+use taintsim::scenario::{Scenario, WorkloadKind, check_str};
+
+const DATA: &str = "tests/data/import";
+const SHARED: &str = "../shared/data";
+const AGENTS: &str = "scenarios/threatmapper-agents.yaml";
+const REPORTS: [&str; 4] = ["report.md", "summary.json", "timeseries.csv", "drains.csv"];
+
+fn data(name: &str) -> PathBuf {
+    Path::new(DATA).join(name)
+}
+
+/// The shared data folder beside the repository, when it is there.
+fn shared(name: &str) -> Option<PathBuf> {
+    let p = Path::new(SHARED).join(name);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is not there", p.display());
+        None
+    }
+}
+
+fn load(inputs: &Inputs) -> (String, Scenario) {
+    let composed = compose(inputs).unwrap_or_else(|e| panic!("compose: {e}"));
+    let scenario =
+        check_str(&composed.source, "composed").unwrap_or_else(|e| panic!("{}\n{}", e[0], composed.source));
+    (composed.source, scenario)
+}
+
+fn taintsim(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_taintsim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the taintsim binary starts")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn workload<'a>(sc: &'a Scenario, name: &str) -> &'a taintsim::scenario::Workload {
+    sc.workloads
+        .iter()
+        .chain(&sc.agents)
+        .find(|w| w.name == name)
+        .unwrap_or_else(|| panic!("no workload {name}"))
+}
+
+#[test]
+fn every_shared_node_list_imports_with_the_default_agents_policies_and_timeline() {
+    let expected =
+        [("nodes-eks.yaml", 2usize), ("nodes-aks-gpu.yaml", 1), ("nodes-openshift-gcp-controlplane.yaml", 6)];
+    for (file, count) in expected {
+        let Some(path) = shared(file) else { continue };
+        let (_, sc) = load(&Inputs { nodes: Some(path), ..Inputs::default() });
+        assert_eq!(sc.nodes.len(), count, "{file}");
+        let default = taintsim::scenario::default_scenario();
+        assert_eq!(sc.agents, default.agents, "{file}: the default agents");
+        assert_eq!(sc.policies, default.policies, "{file}: the default policies");
+        assert_eq!(sc.horizon, default.horizon);
+        // Events aimed at the node of a workload keep working on any node list.
+        let aimed =
+            |s: &Scenario| s.timeline.iter().filter(|e| e.node_label().starts_with("node of ")).count();
+        let kept_workloads: Vec<&str> = sc.workloads.iter().map(|w| w.name.as_str()).collect();
+        let default_aimed = default
+            .timeline
+            .iter()
+            .filter(|e| {
+                let label = e.node_label();
+                let w = label.strip_prefix("node of ").unwrap_or("");
+                !w.is_empty() && (kept_workloads.contains(&w) || default.agents.iter().any(|a| a.name == w))
+            })
+            .count();
+        assert_eq!(aimed(&sc), default_aimed, "{file}");
+        for n in &sc.nodes {
+            assert!(n.allocatable.get("cpu").milli() > 0 && n.allocatable.get("pods").milli() > 0, "{file}");
+        }
+    }
+    if let Some(path) = shared("nodes-eks.yaml") {
+        let (_, sc) = load(&Inputs { nodes: Some(path), ..Inputs::default() });
+        let gpu = sc.nodes.iter().find(|n| n.name == "ip-10-0-1-22.ec2.internal").unwrap();
+        assert_eq!(gpu.allocatable.get("nvidia.com/gpu").milli(), 1000);
+        assert_eq!(gpu.allocatable.get("cpu").milli(), 3920);
+        // Placeholder label values (`<ami-id>`) are no valid labels: left out and reported.
+        assert!(sc.ignored.iter().any(|i| i.contains("not valid labels")), "{:?}", sc.ignored);
+    }
+    if let Some(path) = shared("nodes-aks-gpu.yaml") {
+        let (_, sc) = load(&Inputs { nodes: Some(path), ..Inputs::default() });
+        let taints: Vec<String> =
+            sc.nodes[0].taints.iter().map(|t| format!("{}={}", t.key, t.value)).collect();
+        assert_eq!(taints, ["sku=gpu"]);
+    }
+    if let Some(path) = shared("nodes-openshift-gcp-controlplane.yaml") {
+        let (_, sc) = load(&Inputs { nodes: Some(path), agents: Some(AGENTS.into()), ..Inputs::default() });
+        let masters = sc.nodes.iter().filter(|n| n.taints.iter().any(|t| t.key.contains("master"))).count();
+        assert_eq!(masters, 3);
+        assert_eq!(sc.agents.len(), 2);
+    }
+}
+
+/// Pods of the Alibaba "small" set left pending at the start by the default scheduler
+/// (default scoring), with an agent that requests nothing.
+#[test]
+fn the_alibaba_small_set_imports_as_bare_pods_and_leaves_sixteen_pending() {
+    let (Some(nodes), Some(pods)) = (
+        shared("alibaba-openb/k8s-sims-small/nodes-100.yaml"),
+        shared("alibaba-openb/k8s-sims-small/pods-100.yaml"),
+    ) else {
+        return;
+    };
+    let inputs = Inputs {
+        nodes: Some(nodes),
+        pods: Some(pods),
+        agents: Some(data("null-agent.yaml")),
+        policies: vec![data("no-tolerations.yaml").display().to_string()],
+        timeline: Some(data("empty-timeline.ron")),
+        ..Inputs::default()
+    };
+    let (source, sc) = load(&inputs);
+    assert_eq!(sc.nodes.len(), 100);
+    let mut pods = 0;
+    for w in &sc.workloads {
+        match w.kind {
+            WorkloadKind::Pod { count, node_name: None } => pods += count,
+            ref k => panic!("{}: {k:?}", w.name),
+        }
+    }
+    assert_eq!(pods, 1067);
+    assert!(sc.workloads.len() < 100, "alike pods are grouped: {}", sc.workloads.len());
+    // Only the start matters here: a one-minute horizon keeps the test fast.
+    let short = source.replacen("horizon: \"1d\"", "horizon: \"1m\"", 1);
+    let sc = check_str(&short, "composed").unwrap_or_else(|e| panic!("{}", e[0]));
+    let cmp = run_comparison(&sc, |_, _, _, _| {});
+    let run = &cmp.agents[0].runs[0];
+    let pending: u32 = run.start_issues.iter().map(|i| i.pods).sum();
+    assert_eq!(pending, 16, "{:?}", run.start_issues);
+}
+
+#[test]
+fn pods_are_grouped_by_owner_and_bare_pods_by_spec() {
+    let inputs = Inputs {
+        nodes: Some(data("nodes.yaml")),
+        pods: Some(data("pods.yaml")),
+        pdbs: Some(data("pdbs.json")),
+        agents: Some(AGENTS.into()),
+        ..Inputs::default()
+    };
+    let composed = compose(&inputs).unwrap();
+    let (_, sc) = load(&inputs);
+    let names: Vec<&str> = sc.workloads.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["web", "db", "kube-proxy", "etcd-worker-a", "debug-1", "train"]);
+    let web = workload(&sc, "web");
+    assert_eq!(web.kind, WorkloadKind::Deployment { replicas: 2 });
+    assert!(web.template.one_per_node, "self anti-affinity on the hostname is one_per_node");
+    assert!(!web.template.labels.contains_key("pod-template-hash"));
+    // StatefulSet: the init container's 2 cpu beat app + sidecar; memory is app + sidecar.
+    let db = workload(&sc, "db");
+    assert_eq!(db.kind, WorkloadKind::Deployment { replicas: 1 });
+    assert_eq!(db.template.requests.get("cpu").milli(), 2000);
+    assert_eq!(db.template.requests.get("memory").milli(), (2048 + 64) * (1 << 20) * 1000);
+    // The DaemonSet's node pinning is the simulated controller's job.
+    let proxy = workload(&sc, "kube-proxy");
+    assert_eq!(proxy.kind, WorkloadKind::DaemonSet);
+    assert!(proxy.template.affinity.is_none(), "{:?}", proxy.template.affinity);
+    assert_eq!(
+        workload(&sc, "etcd-worker-a").kind,
+        WorkloadKind::Pod { count: 1, node_name: Some("worker-a".into()) }
+    );
+    assert_eq!(workload(&sc, "debug-1").kind, WorkloadKind::Pod { count: 2, node_name: None });
+    let train = workload(&sc, "train");
+    assert_eq!(
+        train.template.requests.get("nvidia.com/gpu").milli(),
+        2000,
+        "request defaulted from the limit"
+    );
+    assert!(train.template.limits.get("cpu").milli() == 0);
+    // The agent's own pod in the list and the finished pod are left out.
+    assert!(!names.contains(&"deepfence-agent") && !names.contains(&"once"));
+    assert!(composed.warnings.iter().any(|w| w.contains("finished pods")));
+    // Budgets.
+    assert_eq!(sc.pdbs.len(), 2);
+    // Node conditions start the node that way.
+    let at_zero: Vec<String> = sc
+        .timeline
+        .iter()
+        .filter(|e| e.at == taintsim::time::SimTime::ZERO)
+        .map(|e| format!("{:?}", e.action))
+        .collect();
+    assert!(
+        at_zero.iter().any(|a| a.starts_with("KubeletNotReady") && a.contains("worker-b")),
+        "{at_zero:?}"
+    );
+    assert!(at_zero.iter().any(|a| a.starts_with("InjectCondition") && a.contains("Memory")), "{at_zero:?}");
+    // Unsupported fields are listed once each.
+    for what in ["podAffinity", "topologySpreadConstraints", "persistentVolumeClaim", "spec.nodeName"] {
+        assert_eq!(sc.ignored.iter().filter(|i| i.contains(what)).count(), 1, "{what}: {:?}", sc.ignored);
+    }
+    assert!(!sc.ignored.iter().any(|i| i.contains("podAntiAffinity")), "{:?}", sc.ignored);
+}
+
+#[test]
+fn extended_resources_decide_where_gpu_pods_fit() {
+    let inputs = Inputs {
+        nodes: Some(data("nodes.yaml")),
+        pods: Some(data("pods.yaml")),
+        agents: Some(data("null-agent.yaml")),
+        policies: vec![data("no-tolerations.yaml").display().to_string()],
+        timeline: Some(data("empty-timeline.ron")),
+        ..Inputs::default()
+    };
+    let (source, _) = load(&inputs);
+    // Three training pods asking for 2 GPUs each on the one node with 2 GPUs.
+    let more = source.replacen(
+        "name: \"train\",\n            namespace: \"ml\",\n            kind: Pod,\n            count: 1,",
+        "name: \"train\",\n            namespace: \"ml\",\n            kind: Pod,\n            count: 3,",
+        1,
+    );
+    assert_ne!(more, source);
+    let short = more.replacen("horizon: \"1d\"", "horizon: \"1m\"", 1);
+    let sc = check_str(&short, "composed").unwrap_or_else(|e| panic!("{}", e[0]));
+    let cmp = run_comparison(&sc, |_, _, _, _| {});
+    let issues = &cmp.agents[0].runs[0].start_issues;
+    let train = issues.iter().find(|i| i.workload == "train").expect("GPU pods left pending");
+    assert_eq!(train.pods, 2, "{issues:?}");
+    assert!(train.reason.contains("Insufficient extended resource"), "{}", train.reason);
+}
+
+#[test]
+fn policies_come_from_toleration_lists_and_values_file_paths() {
+    let inputs = Inputs {
+        nodes: Some(data("nodes.yaml")),
+        agents: Some(AGENTS.into()),
+        policies: vec![
+            format!("{}@deepfence-agent", data("values.yaml").display()),
+            format!(
+                "fast={}:cluster_agent.tolerations@deepfence-agent-cluster",
+                data("values.yaml").display()
+            ),
+            data("no-tolerations.yaml").display().to_string(),
+        ],
+        ..Inputs::default()
+    };
+    let (_, sc) = load(&inputs);
+    let names: Vec<&str> = sc.policies.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["values", "fast", "no-tolerations"]);
+    assert_eq!(sc.policies[0].applies_to, ["deepfence-agent"]);
+    assert_eq!(sc.policies[1].tolerations.len(), 2);
+    assert_eq!(sc.policies[1].tolerations[0].toleration_seconds, Some(30));
+    assert!(sc.policies[2].tolerations.is_empty() && sc.policies[2].applies_to.is_empty());
+    let missing = compose(&Inputs {
+        policies: vec![format!("{}:agent.tolerations", data("values.yaml").display())],
+        ..Inputs::default()
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(missing.contains("values.yaml") && missing.contains("no key \"agent\""), "{missing}");
+}
+
+#[test]
+fn composing_is_deterministic_and_the_timeline_file_replaces_the_default() {
+    let inputs = Inputs {
+        nodes: Some(data("nodes.yaml")),
+        pods: Some(data("pods.yaml")),
+        agents: Some(AGENTS.into()),
+        timeline: Some(data("timeline.ron")),
+        ..Inputs::default()
+    };
+    let a = compose(&inputs).unwrap().source;
+    let b = compose(&inputs).unwrap().source;
+    assert_eq!(a, b);
+    let (_, sc) = load(&inputs);
+    // Two condition events at 0s, then the file's two spells (four events).
+    assert_eq!(sc.timeline.len(), 6, "{:?}", sc.timeline);
+    assert!(sc.generators.is_empty());
+}
+
+#[test]
+fn import_then_run_gives_the_reports_of_running_on_the_raw_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::env::current_dir().unwrap();
+    let abs = |p: &str| root.join(p).display().to_string();
+    let nodes = abs("tests/data/import/nodes.yaml");
+    let pods = abs("tests/data/import/pods.yaml");
+    let pdbs = abs("tests/data/import/pdbs.json");
+    let agents = abs(AGENTS);
+    let values = format!("{}:cluster_agent.tolerations", abs("tests/data/import/values.yaml"));
+    let none = abs("tests/data/import/no-tolerations.yaml");
+    let inputs = [
+        "--nodes", &nodes, "--pods", &pods, "--pdbs", &pdbs, "--agents", &agents, "--policy", &values,
+        "--policy", &none,
+    ];
+    let mut import = vec!["import", "-o", "imported.ron"];
+    import.extend(inputs);
+    let o = taintsim(tmp.path(), &import);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("ignored: spec.affinity.podAffinity"), "{}", text(&o.stderr));
+    let o = taintsim(tmp.path(), &["run", "imported.ron", "--quiet", "--out", "from-file"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("ignored: spec.topologySpreadConstraints"), "{}", text(&o.stderr));
+    let mut raw = vec!["run", "--quiet", "--out", "from-raw"];
+    raw.extend(inputs);
+    let o = taintsim(tmp.path(), &raw);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for name in REPORTS {
+        let a = fs::read(tmp.path().join("from-file").join(name)).unwrap();
+        let b = fs::read(tmp.path().join("from-raw").join(name)).unwrap();
+        assert!(!a.is_empty() && a == b, "{name} differs");
+    }
+    let md = fs::read_to_string(tmp.path().join("from-raw/report.md")).unwrap();
+    assert!(md.contains("## Ignored input") && md.contains("topologySpreadConstraints"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("from-raw/summary.json")).unwrap()).unwrap();
+    assert_eq!(json["schema"], "taintsim.summary/v1");
+    assert!(json["scenario"]["ignored"].as_array().unwrap().len() >= 4, "{}", json["scenario"]["ignored"]);
+}
+
+/// Writes `text` into `dir/name` and runs `taintsim run --nodes` on it.
+fn run_on(dir: &Path, name: &str, text: &str) -> Output {
+    fs::write(dir.join(name), text).unwrap();
+    taintsim(dir, &["run", "--quiet", "--out", "out", "--nodes", name])
+}
+
+#[test]
+fn malformed_input_names_file_document_object_and_field_and_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let node = |name: &str, cpu: &str| {
+        format!(
+            "apiVersion: v1\nkind: Node\nmetadata:\n  name: {name}\nstatus:\n  capacity: {{cpu: \"{cpu}\", memory: 1Gi, pods: \"10\"}}\n"
+        )
+    };
+    let cases = [
+        (
+            "bad-quantity.yaml",
+            format!("# Source: x\n{}---\n{}", node("good", "2"), node("w2", "two")),
+            vec!["bad-quantity.yaml", "document 2", "Node \"w2\"", "status.capacity.cpu", "invalid quantity"],
+        ),
+        (
+            "bad-type.yaml",
+            "apiVersion: v1\nkind: List\nitems:\n- kind: Node\n  metadata: {name: w1}\n  spec: {taints: oops}\n".to_string(),
+            vec!["bad-type.yaml", "document 1", "items[0]", "Node \"w1\"", "spec.taints"],
+        ),
+        ("bad-yaml.yaml", "kind: Node\nmetadata:\n  name: [unclosed\n".to_string(), vec!["bad-yaml.yaml", "line", "not valid YAML"]),
+        (
+            "bad.json",
+            "{\"kind\": \"Node\", \"metadata\": {\"name\": \"j\"}, \"status\": {\"capacity\": {\"cpu\": \"1x\"}}}".to_string(),
+            vec!["bad.json", "document 1", "Node \"j\"", "status.capacity.cpu"],
+        ),
+        ("not-a-node.yaml", "kind: Pod\nmetadata: {name: p}\n".to_string(), vec!["document 1", "Pod \"p\"", "expected a Node"]),
+        ("no-cpu.yaml", "kind: Node\nmetadata: {name: n}\nstatus: {capacity: {memory: 1Gi, pods: 3}}\n".to_string(), vec!["Node \"n\"", "status.capacity.cpu", "missing"]),
+    ];
+    for (file, content, needles) in cases {
+        let o = run_on(tmp.path(), file, &content);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{file}: {err}");
+        for n in needles {
+            assert!(err.contains(n), "{file}: {n:?} missing in {err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!tmp.path().join("out").exists(), "{file}: no partial report");
+    }
+    // A bad quantity in a pod's container names the field path inside the pod.
+    fs::write(
+        tmp.path().join("pods.yaml"),
+        "kind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  containers:\n  - name: c\n    resources: {requests: {memory: 12XB}}\n",
+    )
+    .unwrap();
+    let nodes = std::env::current_dir().unwrap().join(data("nodes.yaml"));
+    let o = taintsim(tmp.path(), &["import", "--nodes", nodes.to_str().unwrap(), "--pods", "pods.yaml"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("pods.yaml: document 1: Pod \"ns/p\": spec.containers[0].resources.requests.memory"),
+        "{err}"
+    );
+    // A scenario file and input files together are refused.
+    let o = taintsim(tmp.path(), &["run", "x.ron", "--nodes", "n.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn the_readme_import_example_runs_on_the_shared_node_lists() {
+    let Some(openshift) = shared("nodes-openshift-gcp-controlplane.yaml") else { return };
+    let Some(eks) = shared("nodes-eks.yaml") else { return };
+    let root = std::env::current_dir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let agents = root.join(AGENTS);
+    let (openshift, eks) = (root.join(openshift), root.join(eks));
+    let o = taintsim(
+        tmp.path(),
+        &[
+            "run",
+            "--nodes",
+            eks.to_str().unwrap(),
+            "--agents",
+            agents.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            "eks",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let md = fs::read_to_string(tmp.path().join("eks/report.md")).unwrap();
+    assert!(
+        md.contains("## Agent deepfence-agent (DaemonSet)") && md.contains("deepfence-agent-cluster"),
+        "{md}"
+    );
+    let o = taintsim(
+        tmp.path(),
+        &[
+            "import",
+            "--nodes",
+            openshift.to_str().unwrap(),
+            "--agents",
+            agents.to_str().unwrap(),
+            "-o",
+            "os.ron",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = taintsim(tmp.path(), &["run", "os.ron", "--quiet", "--out", "os"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(tmp.path().join("os/summary.json")).unwrap()).unwrap();
+    assert_eq!(json["scenario"]["node_count"], 6);
+    assert_eq!(json["agents"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn pods_alone_run_on_the_default_nodes_without_the_pods_bound_elsewhere() {
+    let inputs = Inputs { pods: Some(data("pods.yaml")), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(
+        composed.warnings.iter().any(|w| w.contains("kube-system/etcd-worker-a left out")),
+        "{:?}",
+        composed.warnings
+    );
+    let (_, sc) = load(&inputs);
+    assert_eq!(sc.nodes, taintsim::scenario::default_scenario().nodes);
+    assert!(sc.workloads.iter().all(|w| w.name != "etcd-worker-a"));
+    assert!(sc.workloads.iter().any(|w| w.name == "web"));
+}

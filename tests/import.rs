@@ -82,6 +82,11 @@ fn every_shared_node_list_imports_with_the_default_agents_policies_and_timeline(
             })
             .count();
         assert_eq!(aimed(&sc), default_aimed, "{file}");
+        // The node the default timeline adds belongs to the default cluster: it is left out.
+        assert!(
+            !sc.timeline.iter().any(|e| matches!(e.action, taintsim::scenario::TimelineAction::AddNode(_))),
+            "{file}"
+        );
         for n in &sc.nodes {
             assert!(n.allocatable.get("cpu").milli() > 0 && n.allocatable.get("pods").milli() > 0, "{file}");
         }

@@ -538,16 +538,6 @@ fn timeline_text(
         .into_iter()
         .map(|e| (e, EntryRefs::read(e).map(DefaultEvent::new)))
         .collect();
-    let mut added: BTreeSet<String> = BTreeSet::new();
-    if let Some(nodes) = nodes {
-        for (_, e) in &parsed {
-            if let Some(n) = e.as_ref().and_then(|e| e.new_node.as_ref()).and_then(|n| n.name.clone()) {
-                if !nodes.contains(&n) {
-                    added.insert(n);
-                }
-            }
-        }
-    }
     for (text, e) in parsed {
         let Some(e) = e else {
             entries.push(ron_text::tidy(text).to_string());
@@ -557,14 +547,13 @@ fn timeline_text(
         let mut why = None;
         if let Some(nodes) = nodes {
             if let Some(n) = &e.node {
-                if !nodes.contains(n) && !added.contains(n) {
+                if !nodes.contains(n) {
                     why = Some(format!("node {n:?} is not in the node list"));
                 }
             }
+            // A node the default cluster adds is not one of the user's either.
             if let Some(n) = e.new_node.as_ref().and_then(|n| n.name.as_ref()) {
-                if nodes.contains(n) {
-                    why = Some(format!("the node list already has a node {n:?}"));
-                }
+                why = Some(format!("it adds node {n:?} of the default cluster, not one of the node list"));
             }
         }
         for w in [&e.node_of, &e.workload].into_iter().flatten() {

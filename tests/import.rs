@@ -454,3 +454,30 @@ fn pods_alone_run_on_the_default_nodes_without_the_pods_bound_elsewhere() {
     assert!(sc.workloads.iter().all(|w| w.name != "etcd-worker-a"));
     assert!(sc.workloads.iter().any(|w| w.name == "web"));
 }
+
+#[test]
+fn an_empty_policy_file_is_no_tolerations_and_a_pod_list_without_pods_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("empty.yaml"), "").unwrap();
+    fs::write(dir.join("comment.yaml"), "# tolerations: none\n").unwrap();
+    let spec = |name: &str, file: &str| format!("{name}={}", dir.join(file).display());
+    let (_, sc) = load(&Inputs {
+        policies: vec![spec("none", "empty.yaml"), spec("also-none", "comment.yaml")],
+        ..Inputs::default()
+    });
+    assert_eq!(sc.policies.len(), 2);
+    assert!(sc.policies.iter().all(|p| p.tolerations.is_empty()), "{:?}", sc.policies);
+
+    // A node list given as the pod list (arguments swapped) is bad input, not an empty cluster.
+    let nodes = fs::read_to_string(data("nodes.yaml")).unwrap();
+    fs::write(dir.join("nodes.yaml"), nodes).unwrap();
+    let o = taintsim(dir, &["run", "--quiet", "--out", "out", "--pods", "nodes.yaml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("nodes.yaml: the pod list holds no Pod (only Node)"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!dir.join("out").exists());
+}

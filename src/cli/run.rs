@@ -53,8 +53,9 @@ Output:
 
 Options go after the command: `taintsim run --seed 3`, not `taintsim --seed 3 run`.
 
-Exit status: 0 on success; 2 on bad input (a scenario file that is missing, unreadable or
-invalid, or a bad command line); 1 when the reports cannot be written.";
+Exit status: 0 on success; 2 on bad input (a scenario file or an input file of --nodes,
+--pods, --pdbs, --agents, --policy or --timeline that is missing, unreadable or invalid, or a
+bad command line); 1 when the reports cannot be written.";
 
 /// Arguments of `taintsim run`.
 #[derive(Clone, Debug, Default, ClapArgs)]

@@ -179,8 +179,24 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     let mut workloads = None;
     if let Some(path) = &inputs.pods {
         let objs = read::read_file(path)?;
+        if !objs.is_empty() && objs.iter().all(|o| o.kind != "Pod") {
+            let mut kinds: Vec<&str> = objs.iter().map(|o| o.kind.as_str()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            return Err(ImportError::file(
+                &path.display().to_string(),
+                format!("the pod list holds no Pod (only {})", kinds.join(", ")),
+            ));
+        }
         let (list, pods) = group::business(&objs, &agent_ids, &mut notes)?;
-        described.push(format!("{} business workloads ({pods} pods) from {}", list.len(), file_name(path)));
+        let plural =
+            |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+        described.push(format!(
+            "{} ({}) from {}",
+            plural(list.len(), "business workload", "business workloads"),
+            plural(pods, "pod", "pods"),
+            file_name(path)
+        ));
         workloads = Some(list);
     }
 

@@ -67,8 +67,16 @@ pub(crate) fn parse_spec(text: &str) -> Result<PolicySpec, String> {
 pub(crate) fn load(spec: &PolicySpec) -> Result<PolicyOut, ImportError> {
     let docs = read_values(Path::new(&spec.file))?;
     let place = Place { file: spec.file.clone(), document: Some(1), ..Place::default() };
-    let Some(mut value) = docs.into_iter().find(|d| !d.is_null()) else {
-        return Err(ImportError::file(&spec.file, "the file holds no YAML document"));
+    // An empty (or comment-only) file is a policy with no tolerations, like `[]`.
+    let mut value = match docs.into_iter().find(|d| !d.is_null()) {
+        Some(v) => v,
+        None if spec.path.is_empty() => Value::Null,
+        None => {
+            return Err(ImportError::file(
+                &spec.file,
+                format!("the file holds no YAML document, so no {:?}", spec.path.join(".")),
+            ));
+        }
     };
     let mut walked = Vec::new();
     for key in &spec.path {

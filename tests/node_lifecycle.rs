@@ -88,3 +88,38 @@ fn a_node_back_before_the_deadline_cancels_the_eviction() {
     // The replica on n1 is down from 600 s until 840 s + 5 s start-up.
     assert_eq!(out.blind_spots.under_replicated.unwrap().total, Duration::from_secs(245));
 }
+
+#[test]
+fn nodes_not_ready_silent_or_pressured_at_zero_start_that_way() {
+    // Written at 0s, the states are the cluster's starting state: the first placement already
+    // sees the condition taints, so the agent's replicas all go to the one healthy node.
+    let source = r#"(
+        name: "start", horizon: "1h",
+        nodes: [(name_pattern: "n{i}", count: 4, zone: "z1", capacity: {"cpu": "4", "memory": "16Gi", "pods": "110"})],
+        agents: [(name: "agent", kind: Deployment, replicas: 3, requests: {"cpu": "100m", "memory": "100Mi"})],
+        policies: [(name: "none", tolerations: [])],
+        timeline: [
+            (at: "0s", node: "n1", event: NotReady),
+            (at: "0s", node: "n2", event: Silent),
+            (at: "0s", node: "n3", event: InjectCondition, condition: "MemoryPressure"),
+        ],
+    )"#;
+    let out = run(source, "none");
+    let bound: Vec<&str> = out
+        .agent_log
+        .iter()
+        .filter(|e| e.what == AgentEventKind::Bound)
+        .filter_map(|e| e.node.as_deref())
+        .collect();
+    assert_eq!(bound, ["n4", "n4", "n4"], "{:?}", out.agent_log);
+    assert!(out.blind_spots.stranded_agents.total.is_zero());
+    // Written a moment later, the same events find the replicas already spread over the nodes.
+    let late = run(&source.replace("at: \"0s\"", "at: \"1s\""), "none");
+    let first: Vec<&str> = late
+        .agent_log
+        .iter()
+        .filter(|e| e.what == AgentEventKind::Bound && e.at.as_secs_f64() == 0.0)
+        .filter_map(|e| e.node.as_deref())
+        .collect();
+    assert!(first.iter().any(|n| *n != "n4"), "{first:?}");
+}

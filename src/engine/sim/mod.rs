@@ -352,9 +352,25 @@ impl<'a> Simulation<'a> {
     }
 
     fn start(&mut self) {
+        // Node states written at time zero are the state the cluster starts in: applied
+        // before the first placement, a node silent at zero as one silent for longer than
+        // the grace period (Ready=Unknown).
+        let initial: Vec<usize> = (0..self.sc.timeline.len()).filter(|&i| self.initial_state(i)).collect();
+        for &i in &initial {
+            self.timeline(i);
+            if let TimelineAction::NodeSilent { node } = &self.sc.timeline[i].action {
+                if let Some(&n) = self.node_index.get(node) {
+                    self.nodes[n].conditions.mark_unknown();
+                    self.reconcile_condition_taints(n);
+                    self.node_api_changed(n);
+                }
+            }
+        }
         // Timeline first, so that at equal instants scripted changes precede controller passes.
         for (i, e) in self.sc.timeline.iter().enumerate() {
-            self.queue.push(e.at, Ev::Timeline(i));
+            if !initial.contains(&i) {
+                self.queue.push(e.at, Ev::Timeline(i));
+            }
         }
         // The cluster starts settled: every initial pod is placed and running at time zero.
         for w in 0..self.workloads.len() {
@@ -386,6 +402,23 @@ impl<'a> Simulation<'a> {
         for n in 0..self.nodes.len() {
             self.start_kubelet(n);
         }
+    }
+
+    /// Whether timeline event `i` sets a node's starting state: at time zero, by node name, and
+    /// one of the events that change a node's state rather than start a process.
+    fn initial_state(&self, i: usize) -> bool {
+        let e = &self.sc.timeline[i];
+        e.at == SimTime::ZERO
+            && e.target == NodeTarget::Named
+            && matches!(
+                e.action,
+                TimelineAction::NodeSilent { .. }
+                    | TimelineAction::KubeletNotReady { .. }
+                    | TimelineAction::InjectCondition { .. }
+                    | TimelineAction::Cordon { .. }
+                    | TimelineAction::AddTaint { .. }
+                    | TimelineAction::AddNode(_)
+            )
     }
 
     /// Groups the problems met while settling by workload and reason, in workload order.

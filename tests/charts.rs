@@ -344,3 +344,104 @@ fn index_html_loads_in_headless_chromium_without_console_errors_and_shows_the_ch
     // The charts' colours (not only black text) are on the screen.
     assert!(coloured(&rgb) > 5000, "no chart drawn in the screenshot ({} coloured pixels)", coloured(&rgb));
 }
+
+/// The best-value marks of `report.md`'s policy tables: (agent, column, policy) per ★.
+fn report_md_marks(md: &str) -> Vec<(String, String, String)> {
+    let mut marks = Vec::new();
+    let mut agent = String::new();
+    let mut head: Vec<String> = Vec::new();
+    for line in md.lines() {
+        if let Some(rest) = line.strip_prefix("## Agent ") {
+            agent = rest.split(" (").next().unwrap().to_string();
+            head.clear();
+        } else if line.starts_with("| Policy |") {
+            head = line.split('|').map(|c| c.trim().to_string()).collect();
+        } else if line.starts_with("|---") {
+        } else if line.starts_with("| ") && !head.is_empty() {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            for (i, c) in cells.iter().enumerate().skip(2) {
+                if c.contains('★') {
+                    marks.push((agent.clone(), head[i].clone(), cells[1].to_string()));
+                }
+            }
+        } else {
+            head.clear();
+        }
+    }
+    marks.sort();
+    marks
+}
+
+/// The inner text of each `<tag ...>…</tag>` in `html`, with the opening tag.
+fn elements<'a>(html: &'a str, tag: &str) -> Vec<(&'a str, &'a str)> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i..];
+        let gt = after.find('>').unwrap();
+        let end = after.find(&close).unwrap();
+        out.push((&after[..gt + 1], &after[gt + 1..end]));
+        rest = &after[end + close.len()..];
+    }
+    out
+}
+
+/// The bold cells of the page's comparison tables: (agent, column, policy) per cell.
+fn index_html_marks(html: &str) -> Vec<(String, String, String)> {
+    let start = html.find("<h2 id=\"tables\">").unwrap();
+    let end = html.find("<h2 id=\"scenario\">").unwrap();
+    let mut marks = Vec::new();
+    for section in html[start..end].split("<h3>").skip(1) {
+        let agent = section.split(" (").next().unwrap().to_string();
+        for (_, table) in elements(section, "table") {
+            let head: Vec<&str> = elements(table, "th").iter().map(|(_, t)| *t).collect();
+            for (_, row) in elements(table, "tr").iter().skip(1) {
+                let cells = elements(row, "td");
+                for (i, (open, _)) in cells.iter().enumerate() {
+                    if open.contains("class=\"best\"") {
+                        marks.push((agent.clone(), head[i].to_string(), cells[0].1.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    marks.sort();
+    marks
+}
+
+#[test]
+fn the_page_marks_the_cells_report_md_stars_and_its_summary_counts_them() {
+    let tmp = default_reports();
+    let dir = tmp.path().join("out");
+    let md = fs::read_to_string(dir.join("report.md")).unwrap();
+    let html = fs::read_to_string(dir.join("index.html")).unwrap();
+    let stars = report_md_marks(&md);
+    assert!(stars.len() > 10, "{stars:?}");
+    assert_eq!(index_html_marks(&html), stars);
+    // The summary counts the same marks: per agent, the columns with a mark, and the most marks
+    // one policy holds.
+    let changes = &html[html.find("<h2 id=\"changes\">").unwrap()..html.find("<h2 id=\"charts\">").unwrap()];
+    for section in changes.split("<h3>").skip(1) {
+        let agent = section.split(" (").next().unwrap();
+        let mine: Vec<_> = stars.iter().filter(|(a, _, _)| a == agent).collect();
+        let mut columns: Vec<&str> = mine.iter().map(|(_, c, _)| c.as_str()).collect();
+        columns.dedup();
+        let mut per_policy = std::collections::BTreeMap::new();
+        for (_, _, p) in &mine {
+            *per_policy.entry(p.as_str()).or_insert(0) += 1;
+        }
+        let top = per_policy.values().max().copied().unwrap_or(0);
+        let claim =
+            format!("best on {top} of the {} ranked measures on which the policies differ", columns.len());
+        assert!(section.contains(&claim), "{agent}: expected {claim:?} in\n{section}");
+        for c in &columns {
+            let c = if *c == "Of those, caused by the agent" {
+                "Business pods evicted because of the agent"
+            } else {
+                c
+            };
+            assert!(section.contains(&format!("<strong>{c}</strong>")), "{agent}: {c} missing in\n{section}");
+        }
+    }
+}

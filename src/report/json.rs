@@ -190,6 +190,21 @@ struct EventDoc<'a> {
     taints: Option<&'a [Taint]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     drain: Option<DrainSpecDoc>,
+    /// `UsageSpike`, `UsageSpikeEnd`: the workload whose pods spike; null for use outside pods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workload: Option<Option<&'a str>>,
+    /// `UsageSpike`, `UsageSpikeEnd`: the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<&'static str>,
+    /// `UsageSpike`, `UsageSpikeEnd`: the extra use per pod, as a Kubernetes quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<String>,
+    /// `InjectCondition`: the condition type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<&'static str>,
+    /// `InjectCondition`: `true` sets the condition, `false` clears it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +264,19 @@ impl<'a> EventDoc<'a> {
                 Some(workload.as_str())
             }
         };
+        let spike = match &e.action {
+            TimelineAction::UsageSpike { workload, resource, amount, .. }
+            | TimelineAction::UsageSpikeEnd { workload, resource, amount, .. } => {
+                Some((workload.as_deref(), resource.as_str(), amount))
+            }
+            _ => None,
+        };
+        let (condition, status) = match &e.action {
+            TimelineAction::InjectCondition { condition, status, .. } => {
+                (Some(condition.as_str()), Some(*status))
+            }
+            _ => (None, None),
+        };
         EventDoc {
             at_s: e.at.as_millis() as f64 / 1000.0,
             action,
@@ -260,6 +288,11 @@ impl<'a> EventDoc<'a> {
                 TimelineAction::Drain { drain, .. } => Some(DrainSpecDoc::from(drain)),
                 _ => None,
             },
+            workload: spike.map(|(w, _, _)| w),
+            resource: spike.map(|(_, r, _)| r),
+            amount: spike.map(|(_, _, a)| a.to_string()),
+            condition,
+            status,
         }
     }
 }

@@ -11,7 +11,9 @@
 //! only add fields still load. The per-sample contention columns of `timeseries.csv` are
 //! optional: reports written before they existed load without them.
 
+use crate::measures::{AgentCounters, BlindSpots, Contention, DrainTotals, IntervalStats};
 use crate::model::Toleration;
+use crate::report::table::RunFigures;
 use crate::time::SimTime;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -127,6 +129,9 @@ pub struct ScenarioInfo {
     /// Scripted events.
     #[serde(default)]
     pub timeline: Vec<EventInfo>,
+    /// Generators (absent in older summaries).
+    #[serde(default)]
+    pub generators: Vec<GeneratorInfo>,
     /// Initial nodes grouped by taints and cordon state (absent in older summaries).
     #[serde(default)]
     pub node_groups: Vec<NodeGroupInfo>,
@@ -201,6 +206,27 @@ pub struct DrainSpecInfo {
     /// Down time after the drain.
     #[serde(rename = "down_for_s", deserialize_with = "de_secs")]
     pub down_for: Duration,
+    /// Whether the drain is a spot interruption (its limit is the notice).
+    #[serde(default)]
+    pub spot_interruption: bool,
+}
+
+/// A generator of timeline events and what it drew.
+#[derive(Clone, Debug, Deserialize)]
+pub struct GeneratorInfo {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Parameters, as written for people.
+    #[serde(default)]
+    pub parameters: String,
+    /// Events it added.
+    #[serde(default)]
+    pub occurrences: u32,
+    /// Draws that found no node to act on.
+    #[serde(default)]
+    pub skipped: u32,
 }
 
 /// One timeline event.
@@ -226,6 +252,21 @@ pub struct EventInfo {
     /// Drain parameters.
     #[serde(default)]
     pub drain: Option<DrainSpecInfo>,
+    /// Usage spikes: the workload whose pods spike; none for use outside pods.
+    #[serde(default)]
+    pub workload: Option<String>,
+    /// Usage spikes: the resource.
+    #[serde(default)]
+    pub resource: Option<String>,
+    /// Usage spikes: the extra use per pod.
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// Injected conditions: the condition type.
+    #[serde(default)]
+    pub condition: Option<String>,
+    /// Injected conditions: set (`true`) or cleared.
+    #[serde(default)]
+    pub status: Option<bool>,
 }
 
 /// Results for one agent.
@@ -342,6 +383,18 @@ pub struct DrainTotalsInfo {
     /// Longest blocked drain.
     #[serde(rename = "longest_blocked_s", default, deserialize_with = "de_secs")]
     pub longest_blocked: Duration,
+    /// Node of the longest blocked drain; none when no drain was blocked.
+    #[serde(default)]
+    pub longest_blocked_node: Option<String>,
+    /// Summed drain time.
+    #[serde(rename = "total_duration_s", default, deserialize_with = "de_secs")]
+    pub total_duration: Duration,
+    /// Eviction attempts.
+    #[serde(default)]
+    pub eviction_attempts: u32,
+    /// PDB refusals.
+    #[serde(default)]
+    pub pdb_refusals: u32,
     /// Pods that came back.
     #[serde(default)]
     pub came_back: u32,
@@ -407,6 +460,65 @@ impl ContentionInfo {
     /// Agent pod-time under any pressure condition, summed over the three conditions.
     pub fn pressured_time(&self) -> Duration {
         self.memory_pressure.total + self.disk_pressure.total + self.pid_pressure.total
+    }
+}
+
+impl From<Stats> for IntervalStats {
+    fn from(s: Stats) -> IntervalStats {
+        IntervalStats { count: s.count, longest: s.longest, total: s.total }
+    }
+}
+
+impl RunInfo {
+    /// The figures the comparison columns of the reports are built from, so the page ranks
+    /// exactly what `report.md` and the console rank.
+    pub fn figures(&self) -> RunFigures {
+        let b = &self.blind_spots;
+        let c = &self.counters;
+        let d = &self.drain_totals;
+        let k = &self.contention;
+        RunFigures {
+            blind_spots: BlindSpots {
+                uncovered_nodes: b.uncovered_nodes.map(Into::into),
+                agentless_nodes: b.agentless_nodes.map(Into::into),
+                stranded_agents: b.stranded_agents.into(),
+                under_replicated: b.under_replicated.map(Into::into),
+                no_replica: b.no_replica.map(Into::into),
+            },
+            counters: AgentCounters {
+                pods_created: c.pods_created,
+                taint_evictions: c.taint_evictions,
+                daemonset_deletions: c.daemonset_deletions,
+                garbage_collected: c.garbage_collected,
+                scheduling_failures: c.scheduling_failures,
+            },
+            drains: DrainTotals {
+                drains: d.drains,
+                completed: d.completed,
+                timed_out: d.timed_out,
+                refused_or_failed: d.refused_or_failed,
+                unfinished: d.unfinished,
+                total_duration: d.total_duration,
+                longest_blocked: d.longest_blocked,
+                longest_blocked_node: d.longest_blocked_node.clone(),
+                eviction_attempts: d.eviction_attempts,
+                pdb_refusals: d.pdb_refusals,
+                came_back: d.came_back,
+                left_behind: d.left_behind,
+                killed: d.killed,
+            },
+            contention: Contention {
+                memory_pressure: k.memory_pressure.into(),
+                disk_pressure: k.disk_pressure.into(),
+                pid_pressure: k.pid_pressure.into(),
+                business_evictions: k.business_evictions.unwrap_or(0),
+                business_evictions_beside_agent: k.business_evictions_beside_agent,
+                business_evictions_caused_by_agent: k.business_evictions_caused_by_agent,
+                agent_evictions: k.agent_evictions,
+                agent_admission_rejections: k.agent_admission_rejections,
+                agent_oom_kills: k.agent_oom_kills,
+            },
+        }
     }
 }
 

@@ -287,6 +287,71 @@ fn chart_names_file_line_and_field_of_bad_input_and_exits_with_2() {
     assert!(err.contains("drains.csv:2: field `outcome`: unknown outcome \"exploded\""), "{err}");
 }
 
+#[test]
+fn chart_rejects_missing_runs_other_schemas_bad_horizons_and_rows_past_the_horizon() {
+    let reports = default_reports();
+    let src = &reports.path().join("out");
+    let summary = fs::read_to_string(src.join("summary.json")).unwrap();
+    let series = fs::read_to_string(src.join("timeseries.csv")).unwrap();
+    let line_of = |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+
+    // A run summary.json lists has no row.
+    let without: String = series
+        .lines()
+        .filter(|l| !l.starts_with("deepfence-agent,none,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (code, err) = chart_error(&[("summary.json", &summary), ("timeseries.csv", &without)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            "timeseries.csv: field `policy`: no rows for agent \"deepfence-agent\" with policy \"none\""
+        ),
+        "{err}"
+    );
+
+    let other = summary.replacen("taintsim.summary/v1", "taintsim.summary/v9", 1);
+    let (code, err) = chart_error(&[("summary.json", &other), ("timeseries.csv", &series)]);
+    assert_eq!(code, Some(2), "{err}");
+    let line = line_of(&other, "\"schema\"");
+    assert!(
+        err.contains(&format!("summary.json:{line}: field `schema`: \"taintsim.summary/v9\" is not")),
+        "{err}"
+    );
+
+    let horizon_line = summary.lines().find(|l| l.trim_start().starts_with("\"horizon_s\":")).unwrap();
+    let zero = summary.replacen(horizon_line, "    \"horizon_s\": 0.0,", 1);
+    let (code, err) = chart_error(&[("summary.json", &zero), ("timeseries.csv", &series)]);
+    assert_eq!(code, Some(2), "{err}");
+    let line = line_of(&zero, "\"horizon_s\"");
+    assert!(
+        err.contains(&format!("summary.json:{line}: field `scenario.horizon_s`: the horizon must be")),
+        "{err}"
+    );
+
+    for bad in ["-5.0", "\"8d\""] {
+        let broken = summary.replacen(horizon_line, &format!("    \"horizon_s\": {bad},"), 1);
+        let (code, err) = chart_error(&[("summary.json", &broken), ("timeseries.csv", &series)]);
+        assert_eq!(code, Some(2), "{err}");
+        let line = line_of(&broken, "\"horizon_s\"");
+        assert!(err.contains(&format!("summary.json:{line}:")), "{err}");
+        assert!(err.contains("field `scenario.horizon_s`: "), "{err}");
+    }
+
+    // One row a day past the horizon.
+    let last = series.lines().last().unwrap();
+    let mut fields: Vec<String> = last.split(',').map(str::to_string).collect();
+    fields[2] = "777600".into();
+    let past = format!("{series}{}\n", fields.join(","));
+    let rows = past.lines().count();
+    let (code, err) = chart_error(&[("summary.json", &summary), ("timeseries.csv", &past)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(&format!("timeseries.csv:{rows}: field `time_s`: 9d is beyond the horizon")),
+        "{err}"
+    );
+}
+
 /// Finds Chromium: `TAINTSIM_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH.
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TAINTSIM_CHROMIUM") {

@@ -610,24 +610,54 @@ impl ReportData {
         drains: Option<&str>,
     ) -> Result<ReportData, InputError> {
         let [summary_name, series_name, drains_name] = names;
-        let mut summary: Summary = serde_json::from_str(summary).map_err(|e| json_error(summary_name, &e))?;
-        if !summary.schema.starts_with("taintsim.summary/") {
-            return Err(InputError {
+        let text = summary;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut summary: Summary =
+            serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(summary_name, &e))?;
+        let summary_field = |key: &str, field: &str, message: String| {
+            let line = json_key_line(text, key);
+            InputError {
                 file: summary_name.to_string(),
-                line: None,
+                line,
                 column: None,
-                field: Some("schema".into()),
-                message: format!("{:?} is not a taintsim summary schema", summary.schema),
-            });
+                field: Some(field.to_string()),
+                message,
+            }
+        };
+        if summary.schema != SUMMARY_SCHEMA {
+            return Err(summary_field(
+                "schema",
+                "schema",
+                format!("{:?} is not {SUMMARY_SCHEMA:?}, the schema this version reads", summary.schema),
+            ));
+        }
+        let horizon = summary.scenario.horizon;
+        if horizon.is_zero() {
+            return Err(summary_field(
+                "horizon_s",
+                "scenario.horizon_s",
+                "the horizon must be more than 0 seconds".to_string(),
+            ));
         }
         let runs: Vec<(String, String)> = summary
             .agents
             .iter()
             .flat_map(|a| a.runs.iter().map(|r| (a.name.clone(), r.policy.clone())))
             .collect();
-        let (series, has_contention_series) = parse_series(series_name, timeseries, &runs)?;
+        let (series, has_contention_series) = parse_series(series_name, timeseries, &runs, horizon)?;
+        if let Some((agent, policy)) = runs.iter().find(|k| !series.contains_key(*k)) {
+            return Err(InputError {
+                file: series_name.to_string(),
+                line: None,
+                column: None,
+                field: Some("policy".into()),
+                message: format!(
+                    "no rows for agent {agent:?} with policy {policy:?}, a run {summary_name} lists"
+                ),
+            });
+        }
         if let Some(text) = drains {
-            let mut by_run = parse_drains(drains_name, text, &runs)?;
+            let mut by_run = parse_drains(drains_name, text, &runs, horizon)?;
             for agent in &mut summary.agents {
                 for run in &mut agent.runs {
                     run.drains = by_run.remove(&(agent.name.clone(), run.policy.clone())).unwrap_or_default();
@@ -657,7 +687,20 @@ pub fn from_rendered(files: &[super::super::ReportFile]) -> Result<ReportData, s
         .map_err(|e| fail(e.to_string()))
 }
 
-fn json_error(file: &str, e: &serde_json::Error) -> InputError {
+/// The schema of `summary.json` this version reads.
+pub const SUMMARY_SCHEMA: &str = "taintsim.summary/v1";
+
+/// The 1-based line of the first `"key":` in JSON text.
+fn json_key_line(text: &str, key: &str) -> Option<usize> {
+    let quoted = format!("\"{key}\"");
+    let at = text.find(&quoted)?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
+fn json_error(file: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> InputError {
+    let path = e.path().to_string();
+    let field = (path != "." && !path.is_empty()).then_some(path);
+    let e = e.inner();
     let text = e.to_string();
     // serde_json appends " at line L column C"; the position is given separately.
     let message = match text.rfind(" at line ") {
@@ -669,7 +712,7 @@ fn json_error(file: &str, e: &serde_json::Error) -> InputError {
         file: file.to_string(),
         line: known.then_some(e.line()),
         column: known.then_some(e.column()),
-        field: None,
+        field,
         message,
     }
 }
@@ -821,7 +864,12 @@ const SERIES_CONTENTION_COLUMNS: [&str; 3] =
 
 type Series = BTreeMap<(String, String), Vec<Row>>;
 
-fn parse_series(file: &str, text: &str, runs: &[(String, String)]) -> Result<(Series, bool), InputError> {
+fn parse_series(
+    file: &str,
+    text: &str,
+    runs: &[(String, String)],
+    horizon: Duration,
+) -> Result<(Series, bool), InputError> {
     let records = csv_records(file, text)?;
     let cols = Columns::new(file, &records)?;
     cols.require(&SERIES_COLUMNS)?;
@@ -842,7 +890,11 @@ fn parse_series(file: &str, text: &str, runs: &[(String, String)]) -> Result<(Se
                 format!("agent {:?} with policy {:?} is not a run of the summary", key.0, key.1),
             ));
         }
-        let at = SimTime::from_duration(cols.secs(line, fields, "time_s")?);
+        let time = cols.secs(line, fields, "time_s")?;
+        if time > horizon {
+            return Err(beyond_horizon(file, line, "time_s", time, horizon));
+        }
+        let at = SimTime::from_duration(time);
         let row = Row {
             at,
             nodes_usable: cols.count(line, fields, "nodes_usable")?,
@@ -873,6 +925,11 @@ fn parse_series(file: &str, text: &str, runs: &[(String, String)]) -> Result<(Se
     Ok((series, contention))
 }
 
+fn beyond_horizon(file: &str, line: usize, field: &str, at: Duration, horizon: Duration) -> InputError {
+    let (at, horizon) = (crate::time::format_duration(at), crate::time::format_duration(horizon));
+    InputError::csv(file, line, Some(field), format!("{at} is beyond the horizon of the summary ({horizon})"))
+}
+
 const DRAIN_COLUMNS: [&str; 8] =
     ["agent", "policy", "node", "drainer", "started_s", "duration_s", "outcome", "left_behind"];
 
@@ -880,6 +937,7 @@ fn parse_drains(
     file: &str,
     text: &str,
     runs: &[(String, String)],
+    horizon: Duration,
 ) -> Result<BTreeMap<(String, String), Vec<DrainInfo>>, InputError> {
     let records = csv_records(file, text)?;
     let cols = Columns::new(file, &records)?;
@@ -920,10 +978,14 @@ fn parse_drains(
         } else {
             false
         };
+        let started = cols.secs(line, fields, "started_s")?;
+        if started > horizon {
+            return Err(beyond_horizon(file, line, "started_s", started, horizon));
+        }
         out.entry(key).or_default().push(DrainInfo {
             node: cols.text(fields, "node").to_string(),
             drainer: cols.text(fields, "drainer").to_string(),
-            started: SimTime::from_duration(cols.secs(line, fields, "started_s")?),
+            started: SimTime::from_duration(started),
             duration: cols.secs(line, fields, "duration_s")?,
             outcome: outcome.to_string(),
             left_behind: cols.count(line, fields, "left_behind")?,

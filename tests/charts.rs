@@ -481,6 +481,16 @@ fn the_page_marks_the_cells_report_md_stars_and_its_summary_counts_them() {
     let dir = tmp.path().join("out");
     let md = fs::read_to_string(dir.join("report.md")).unwrap();
     let html = fs::read_to_string(dir.join("index.html")).unwrap();
+    // The scenario section lists the generators and details generated and scripted events.
+    let summary = fs::read_to_string(dir.join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert!(html.contains("<h3 id=\"generators\">Generators</h3>"), "no generators section");
+    for g in v["scenario"]["generators"].as_array().unwrap() {
+        let row = format!("<tr><td class=\"name\">{}</td>", g["name"].as_str().unwrap());
+        assert!(html.contains(&row), "{row}");
+    }
+    assert!(html.contains("spot interruption: kubectl drain, 2m notice"), "spot drains not named");
+    assert!(html.contains("8Gi more memory per pod of report-batch"), "spike details missing");
     let stars = report_md_marks(&md);
     assert!(stars.len() > 10, "{stars:?}");
     assert_eq!(index_html_marks(&html), stars);

@@ -555,6 +555,27 @@ mod tests {
     use crate::model::TaintEffect;
 
     #[test]
+    fn event_details_tell_set_from_cleared_and_name_spikes() {
+        let event = |json: &str| -> EventInfo { serde_json::from_str(json).unwrap() };
+        let set = event(
+            r#"{"at_s": 60.0, "action": "InjectCondition", "node": "n", "condition": "DiskPressure", "status": true}"#,
+        );
+        let cleared = event(
+            r#"{"at_s": 60.0, "action": "InjectCondition", "node": "n", "condition": "DiskPressure", "status": false}"#,
+        );
+        assert_eq!(event_detail(&set), "DiskPressure set");
+        assert_eq!(event_detail(&cleared), "DiskPressure cleared");
+        let spike = event(
+            r#"{"at_s": 0.0, "action": "UsageSpike", "node": "n", "workload": "<w>", "resource": "memory", "amount": "1Gi"}"#,
+        );
+        assert_eq!(event_detail(&spike), "1Gi more memory per pod of &lt;w&gt;");
+        let spot = event(
+            r#"{"at_s": 0.0, "action": "Drain", "node": "n", "drain": {"drainer": "kubectl", "timeout_s": 120.0, "down_for_s": 300.0, "spot_interruption": true}}"#,
+        );
+        assert_eq!(event_detail(&spot), "spot interruption: kubectl drain, 2m notice, down 5m");
+    }
+
+    #[test]
     fn escapes_markup_and_quotes() {
         assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
     }

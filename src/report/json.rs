@@ -779,4 +779,48 @@ mod tests {
         assert_eq!(timeline[4]["drain"]["drainer"], "karpenter");
         assert!(!timeline[0].as_object().unwrap().contains_key("drain"));
     }
+
+    #[test]
+    fn spike_and_condition_events_carry_what_they_change() {
+        use crate::model::Quantity;
+        use crate::model::usage::UsageResource;
+        use crate::scenario::PressureCondition;
+        use crate::time::SimTime;
+        let mut sc = fixture::scenario();
+        let at = SimTime::from_duration(Duration::from_secs(60));
+        let spike = |workload: Option<&str>, end: bool| {
+            let (node, workload) = ("node-a".to_string(), workload.map(str::to_string));
+            let (resource, amount) = (UsageResource::Memory, Quantity::parse("512Mi").unwrap());
+            TimelineEvent::named(
+                at,
+                if end {
+                    TimelineAction::UsageSpikeEnd { node, workload, resource, amount }
+                } else {
+                    TimelineAction::UsageSpike { node, workload, resource, amount }
+                },
+            )
+        };
+        sc.timeline = vec![
+            spike(Some("web"), false),
+            spike(None, true),
+            TimelineEvent::named(
+                at,
+                TimelineAction::InjectCondition {
+                    node: "node-a".into(),
+                    condition: PressureCondition::Disk,
+                    status: false,
+                },
+            ),
+        ];
+        let v: serde_json::Value = serde_json::from_str(&render(&sc, &fixture::comparison())).unwrap();
+        let t = &v["scenario"]["timeline"];
+        assert_eq!(t[0]["workload"], "web");
+        assert_eq!(t[0]["resource"], "memory");
+        assert_eq!(t[0]["amount"], "512Mi");
+        assert_eq!(t[1]["action"], "UsageSpikeEnd");
+        assert!(t[1]["workload"].is_null() && t[1].as_object().unwrap().contains_key("workload"));
+        assert_eq!(t[2]["condition"], "DiskPressure");
+        assert_eq!(t[2]["status"], false);
+        assert!(!t[2].as_object().unwrap().contains_key("resource"));
+    }
 }

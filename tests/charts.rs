@@ -287,6 +287,71 @@ fn chart_names_file_line_and_field_of_bad_input_and_exits_with_2() {
     assert!(err.contains("drains.csv:2: field `outcome`: unknown outcome \"exploded\""), "{err}");
 }
 
+#[test]
+fn chart_rejects_missing_runs_other_schemas_bad_horizons_and_rows_past_the_horizon() {
+    let reports = default_reports();
+    let src = &reports.path().join("out");
+    let summary = fs::read_to_string(src.join("summary.json")).unwrap();
+    let series = fs::read_to_string(src.join("timeseries.csv")).unwrap();
+    let line_of = |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+
+    // A run summary.json lists has no row.
+    let without: String = series
+        .lines()
+        .filter(|l| !l.starts_with("deepfence-agent,none,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let (code, err) = chart_error(&[("summary.json", &summary), ("timeseries.csv", &without)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(
+            "timeseries.csv: field `policy`: no rows for agent \"deepfence-agent\" with policy \"none\""
+        ),
+        "{err}"
+    );
+
+    let other = summary.replacen("taintsim.summary/v1", "taintsim.summary/v9", 1);
+    let (code, err) = chart_error(&[("summary.json", &other), ("timeseries.csv", &series)]);
+    assert_eq!(code, Some(2), "{err}");
+    let line = line_of(&other, "\"schema\"");
+    assert!(
+        err.contains(&format!("summary.json:{line}: field `schema`: \"taintsim.summary/v9\" is not")),
+        "{err}"
+    );
+
+    let horizon_line = summary.lines().find(|l| l.trim_start().starts_with("\"horizon_s\":")).unwrap();
+    let zero = summary.replacen(horizon_line, "    \"horizon_s\": 0.0,", 1);
+    let (code, err) = chart_error(&[("summary.json", &zero), ("timeseries.csv", &series)]);
+    assert_eq!(code, Some(2), "{err}");
+    let line = line_of(&zero, "\"horizon_s\"");
+    assert!(
+        err.contains(&format!("summary.json:{line}: field `scenario.horizon_s`: the horizon must be")),
+        "{err}"
+    );
+
+    for bad in ["-5.0", "\"8d\""] {
+        let broken = summary.replacen(horizon_line, &format!("    \"horizon_s\": {bad},"), 1);
+        let (code, err) = chart_error(&[("summary.json", &broken), ("timeseries.csv", &series)]);
+        assert_eq!(code, Some(2), "{err}");
+        let line = line_of(&broken, "\"horizon_s\"");
+        assert!(err.contains(&format!("summary.json:{line}:")), "{err}");
+        assert!(err.contains("field `scenario.horizon_s`: "), "{err}");
+    }
+
+    // One row a day past the horizon.
+    let last = series.lines().last().unwrap();
+    let mut fields: Vec<String> = last.split(',').map(str::to_string).collect();
+    fields[2] = "777600".into();
+    let past = format!("{series}{}\n", fields.join(","));
+    let rows = past.lines().count();
+    let (code, err) = chart_error(&[("summary.json", &summary), ("timeseries.csv", &past)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains(&format!("timeseries.csv:{rows}: field `time_s`: 9d is beyond the horizon")),
+        "{err}"
+    );
+}
+
 /// Finds Chromium: `TAINTSIM_CHROMIUM`, else `chromium` or `chromium-browser` on the PATH.
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("TAINTSIM_CHROMIUM") {
@@ -343,4 +408,115 @@ fn index_html_loads_in_headless_chromium_without_console_errors_and_shows_the_ch
     assert!(inked(&rgb) > total / 50, "the screenshot is nearly blank");
     // The charts' colours (not only black text) are on the screen.
     assert!(coloured(&rgb) > 5000, "no chart drawn in the screenshot ({} coloured pixels)", coloured(&rgb));
+}
+
+/// The best-value marks of `report.md`'s policy tables: (agent, column, policy) per ★.
+fn report_md_marks(md: &str) -> Vec<(String, String, String)> {
+    let mut marks = Vec::new();
+    let mut agent = String::new();
+    let mut head: Vec<String> = Vec::new();
+    for line in md.lines() {
+        if let Some(rest) = line.strip_prefix("## Agent ") {
+            agent = rest.split(" (").next().unwrap().to_string();
+            head.clear();
+        } else if line.starts_with("| Policy |") {
+            head = line.split('|').map(|c| c.trim().to_string()).collect();
+        } else if line.starts_with("|---") {
+        } else if line.starts_with("| ") && !head.is_empty() {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            for (i, c) in cells.iter().enumerate().skip(2) {
+                if c.contains('★') {
+                    marks.push((agent.clone(), head[i].clone(), cells[1].to_string()));
+                }
+            }
+        } else {
+            head.clear();
+        }
+    }
+    marks.sort();
+    marks
+}
+
+/// The inner text of each `<tag ...>…</tag>` in `html`, with the opening tag.
+fn elements<'a>(html: &'a str, tag: &str) -> Vec<(&'a str, &'a str)> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&open) {
+        let after = &rest[i..];
+        let gt = after.find('>').unwrap();
+        let end = after.find(&close).unwrap();
+        out.push((&after[..gt + 1], &after[gt + 1..end]));
+        rest = &after[end + close.len()..];
+    }
+    out
+}
+
+/// The bold cells of the page's comparison tables: (agent, column, policy) per cell.
+fn index_html_marks(html: &str) -> Vec<(String, String, String)> {
+    let start = html.find("<h2 id=\"tables\">").unwrap();
+    let end = html.find("<h2 id=\"scenario\">").unwrap();
+    let mut marks = Vec::new();
+    for section in html[start..end].split("<h3>").skip(1) {
+        let agent = section.split(" (").next().unwrap().to_string();
+        for (_, table) in elements(section, "table") {
+            let head: Vec<&str> = elements(table, "th").iter().map(|(_, t)| *t).collect();
+            for (_, row) in elements(table, "tr").iter().skip(1) {
+                let cells = elements(row, "td");
+                for (i, (open, _)) in cells.iter().enumerate() {
+                    if open.contains("class=\"best\"") {
+                        marks.push((agent.clone(), head[i].to_string(), cells[0].1.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    marks.sort();
+    marks
+}
+
+#[test]
+fn the_page_marks_the_cells_report_md_stars_and_its_summary_counts_them() {
+    let tmp = default_reports();
+    let dir = tmp.path().join("out");
+    let md = fs::read_to_string(dir.join("report.md")).unwrap();
+    let html = fs::read_to_string(dir.join("index.html")).unwrap();
+    // The scenario section lists the generators and details generated and scripted events.
+    let summary = fs::read_to_string(dir.join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert!(html.contains("<h3 id=\"generators\">Generators</h3>"), "no generators section");
+    for g in v["scenario"]["generators"].as_array().unwrap() {
+        let row = format!("<tr><td class=\"name\">{}</td>", g["name"].as_str().unwrap());
+        assert!(html.contains(&row), "{row}");
+    }
+    assert!(html.contains("spot interruption: kubectl drain, 2m notice"), "spot drains not named");
+    assert!(html.contains("8Gi more memory per pod of report-batch"), "spike details missing");
+    let stars = report_md_marks(&md);
+    assert!(stars.len() > 10, "{stars:?}");
+    assert_eq!(index_html_marks(&html), stars);
+    // The summary counts the same marks: per agent, the columns with a mark, and the most marks
+    // one policy holds.
+    let changes = &html[html.find("<h2 id=\"changes\">").unwrap()..html.find("<h2 id=\"charts\">").unwrap()];
+    for section in changes.split("<h3>").skip(1) {
+        let agent = section.split(" (").next().unwrap();
+        let mine: Vec<_> = stars.iter().filter(|(a, _, _)| a == agent).collect();
+        let mut columns: Vec<&str> = mine.iter().map(|(_, c, _)| c.as_str()).collect();
+        columns.dedup();
+        let mut per_policy = std::collections::BTreeMap::new();
+        for (_, _, p) in &mine {
+            *per_policy.entry(p.as_str()).or_insert(0) += 1;
+        }
+        let top = per_policy.values().max().copied().unwrap_or(0);
+        let claim =
+            format!("best on {top} of the {} ranked measures on which the policies differ", columns.len());
+        assert!(section.contains(&claim), "{agent}: expected {claim:?} in\n{section}");
+        for c in &columns {
+            let c = if *c == "Of those, caused by the agent" {
+                "Business pods evicted because of the agent"
+            } else {
+                c
+            };
+            assert!(section.contains(&format!("<strong>{c}</strong>")), "{agent}: {c} missing in\n{section}");
+        }
+    }
 }

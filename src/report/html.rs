@@ -10,7 +10,9 @@
 //! so `taintsim chart` writes the same page as `taintsim run`.
 
 use super::charts::Chart;
-use super::charts::data::{AgentInfo, EventInfo, ReportData, RunInfo, Stats, TaintInfo};
+use super::charts::data::{AgentInfo, EventInfo, ReportData, RunInfo, TaintInfo};
+use super::table::{Column, RunFigures, Value, contention_columns_of, drain_columns_of, measure_columns};
+use crate::measures::Contention;
 use crate::model::Toleration;
 use crate::time::format_duration;
 use std::fmt::Write as _;
@@ -91,7 +93,7 @@ pub fn render(data: &ReportData, charts: &[Chart]) -> String {
          One seed is one draw of the scheduler's tie-breaks; compare a few seeds before concluding.</p>\n",
     );
     for agent in &data.summary.agents {
-        changes(&mut out, agent);
+        changes(&mut out, data, agent);
     }
 
     out.push_str("<h2 id=\"charts\">Charts</h2>\n");
@@ -116,7 +118,7 @@ pub fn render(data: &ReportData, charts: &[Chart]) -> String {
          summed over nodes (node-time) or agent pods (pod-time) where the column says so.</p>\n",
     );
     for agent in &data.summary.agents {
-        tables(&mut out, agent);
+        tables(&mut out, data, agent);
     }
 
     out.push_str("<h2 id=\"scenario\">Scenario</h2>\n");
@@ -137,66 +139,23 @@ fn svg_body(svg: &str) -> &str {
     }
 }
 
-/// A measure compared across the runs of one agent.
-struct Measure {
-    name: &'static str,
-    values: Vec<Value>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Value {
-    Span(Duration),
-    Count(u32),
-}
-
-impl Value {
-    fn show(self) -> String {
-        match self {
-            Value::Span(d) => format_duration(d),
-            Value::Count(n) => n.to_string(),
-        }
+/// The comparison tables of one agent, as `report.md` and the console build them: the
+/// blind-spot and counter columns, the drain columns (when the scenario drains or a run
+/// drained) and the contention columns (when some run has a contention figure).
+fn column_groups(data: &ReportData, agent: &AgentInfo) -> Vec<(&'static str, Vec<Column>)> {
+    let runs: Vec<RunFigures> = agent.runs.iter().map(RunInfo::figures).collect();
+    let daemon_set = agent.is_daemon_set();
+    let mut groups = vec![("Blind spots", measure_columns(daemon_set, &runs))];
+    let drains = data.summary.scenario.timeline.iter().any(|e| e.action == "Drain")
+        || runs.iter().any(|r| r.drains.drains > 0);
+    if drains {
+        groups.push(("Drains", drain_columns_of(daemon_set, &runs)));
     }
-}
-
-fn ranked_measures(agent: &AgentInfo) -> Vec<Measure> {
-    let runs = &agent.runs;
-    let span = |f: &dyn Fn(&RunInfo) -> Duration| runs.iter().map(|r| Value::Span(f(r))).collect();
-    let count = |f: &dyn Fn(&RunInfo) -> u32| runs.iter().map(|r| Value::Count(f(r))).collect();
-    let mut out = Vec::new();
-    if agent.is_daemon_set() {
-        out.push(Measure {
-            name: "uncovered node-time",
-            values: span(&|r| r.blind_spots.uncovered_nodes.unwrap_or_default().total),
-        });
-        out.push(Measure {
-            name: "agent-less node-time",
-            values: span(&|r| r.blind_spots.agentless_nodes.unwrap_or_default().total),
-        });
-    } else {
-        out.push(Measure {
-            name: "time without a running replica",
-            values: span(&|r| r.blind_spots.no_replica.unwrap_or_default().total),
-        });
-        out.push(Measure {
-            name: "under-replicated time",
-            values: span(&|r| r.blind_spots.under_replicated.unwrap_or_default().total),
-        });
-        out.push(Measure {
-            name: "stranded agent pod-time",
-            values: span(&|r| r.blind_spots.stranded_agents.total),
-        });
+    if runs.iter().any(|r| r.contention != Contention::default()) {
+        groups
+            .push(("Contention (evictions by the kubelet for node pressure)", contention_columns_of(&runs)));
     }
-    out.push(Measure { name: "longest blocked drain", values: span(&|r| r.drain_totals.longest_blocked) });
-    out.push(Measure { name: "pods left behind by drains", values: count(&|r| r.drain_totals.left_behind) });
-    out.push(Measure {
-        name: "agent pod-time on pressured nodes",
-        values: span(&|r| r.contention.pressured_time()),
-    });
-    out.push(Measure {
-        name: "business pods evicted because of the agent",
-        values: count(&|r| r.contention.business_evictions_caused_by_agent),
-    });
-    out
+    groups
 }
 
 /// Names of runs, joined for prose.
@@ -210,41 +169,63 @@ fn names(agent: &AgentInfo, idx: &[usize]) -> String {
     }
 }
 
-fn changes(out: &mut String, agent: &AgentInfo) {
+/// A column's title as it reads on its own in the summary.
+fn measure_name(col: &Column) -> &'static str {
+    match col.short {
+        "caused" => "Business pods evicted because of the agent",
+        _ => col.title,
+    }
+}
+
+/// A column's value in one row, with its note (the node of the longest blocked drain).
+fn cell(col: &Column, row: usize) -> String {
+    match col.notes.get(row) {
+        Some(Some(note)) => format!("{} ({})", col.values[row].human(), escape(note)),
+        _ => col.values[row].human(),
+    }
+}
+
+fn changes(out: &mut String, data: &ReportData, agent: &AgentInfo) {
     let _ =
         writeln!(out, "<h3>{} ({})</h3>\n<ul class=\"changes\">", escape(&agent.name), escape(&agent.kind));
     if agent.runs.len() < 2 {
         out.push_str("<li>Only one policy applies to this agent: nothing to compare.</li>\n</ul>\n");
         return;
     }
-    let measures = ranked_measures(agent);
-    // Tally, per run, the measures on which it is best while the runs differ.
+    // Tally, per run, the ranked columns on which it holds the best mark.
     let mut wins = vec![0usize; agent.runs.len()];
     let mut differing = 0;
     let mut same = Vec::new();
     let mut lines = Vec::new();
-    for m in &measures {
-        let mut distinct: Vec<Value> = m.values.clone();
-        distinct.sort();
-        distinct.dedup();
-        if distinct.len() == 1 {
-            same.push(format!("{} ({})", m.name, distinct[0].show()));
-            continue;
-        }
-        differing += 1;
-        for (i, v) in m.values.iter().enumerate() {
-            if *v == distinct[0] {
-                wins[i] += 1;
+    for (_, cols) in column_groups(data, agent) {
+        for col in cols.iter().filter(|c| c.ranked) {
+            let marks = col.marks();
+            if !marks.contains(&true) {
+                same.push(format!("{} ({})", measure_name(col), col.values[0].human()));
+                continue;
             }
+            differing += 1;
+            for (i, marked) in marks.iter().enumerate() {
+                if *marked {
+                    wins[i] += 1;
+                }
+            }
+            let mut distinct: Vec<Value> = col.values.clone();
+            distinct.sort();
+            distinct.dedup();
+            let groups: Vec<String> = distinct
+                .iter()
+                .map(|v| {
+                    let idx: Vec<usize> = (0..col.values.len()).filter(|&i| col.values[i] == *v).collect();
+                    format!("{} under {}", escape(&cell(col, idx[0])), names(agent, &idx))
+                })
+                .collect();
+            lines.push(format!(
+                "<li><strong>{}</strong>: {}.</li>",
+                escape(measure_name(col)),
+                groups.join("; ")
+            ));
         }
-        let groups: Vec<String> = distinct
-            .iter()
-            .map(|v| {
-                let idx: Vec<usize> = (0..m.values.len()).filter(|&i| m.values[i] == *v).collect();
-                format!("{} under {}", v.show(), names(agent, &idx))
-            })
-            .collect();
-        lines.push(format!("<li><strong>{}</strong>: {}.</li>", m.name, groups.join("; ")));
     }
     if differing > 0 {
         let top = *wins.iter().max().unwrap_or(&0);
@@ -255,6 +236,11 @@ fn changes(out: &mut String, agent: &AgentInfo) {
             names(agent, &leaders),
             if leaders.len() == 1 { "is" } else { "are each" }
         );
+        let mut others: Vec<usize> = (0..wins.len()).filter(|&i| wins[i] > 0 && wins[i] < top).collect();
+        others.sort_by_key(|&i| std::cmp::Reverse(wins[i]));
+        for i in others {
+            let _ = writeln!(out, "<li>{} is best on {} of them.</li>", names(agent, &[i]), wins[i]);
+        }
     } else {
         out.push_str("<li>Every ranked measure is the same under every policy.</li>\n");
     }
@@ -263,7 +249,7 @@ fn changes(out: &mut String, agent: &AgentInfo) {
         out.push('\n');
     }
     if !same.is_empty() && differing > 0 {
-        let _ = writeln!(out, "<li>The same under every policy: {}.</li>", same.join(", "));
+        let _ = writeln!(out, "<li>The same under every policy: {}.</li>", escape(&same.join(", ")));
     }
     for group in &agent.equivalent_policies {
         let idx: Vec<usize> =
@@ -274,17 +260,16 @@ fn changes(out: &mut String, agent: &AgentInfo) {
             names(agent, &idx)
         );
     }
-    let stranded: Vec<Value> =
-        agent.runs.iter().map(|r| Value::Span(r.blind_spots.stranded_agents.total)).collect();
+    let stranded: Vec<Duration> = agent.runs.iter().map(|r| r.blind_spots.stranded_agents.total).collect();
     if agent.is_daemon_set() && stranded.iter().any(|v| *v != stranded[0]) {
-        let worst = stranded.iter().max().copied().unwrap_or(Value::Count(0));
+        let worst = stranded.iter().max().copied().unwrap_or_default();
         let idx: Vec<usize> = (0..stranded.len()).filter(|&i| stranded[i] == worst).collect();
         let _ = writeln!(
             out,
             "<li>Agent pods stay stranded on dead nodes longest under {} ({}); not ranked for a DaemonSet, \
              since a DaemonSet that covers fewer nodes has fewer pods to strand.</li>",
             names(agent, &idx),
-            worst.show()
+            format_duration(worst)
         );
     }
     for (i, run) in agent.runs.iter().enumerate() {
@@ -301,116 +286,32 @@ fn changes(out: &mut String, agent: &AgentInfo) {
     out.push_str("</ul>\n");
 }
 
-/// A table cell per run for one column; `ranked` marks the lowest values.
-fn column<T: PartialOrd + Copy>(values: &[T], ranked: bool) -> Vec<bool> {
-    if !ranked || values.is_empty() {
-        return vec![false; values.len()];
-    }
-    let best = values.iter().copied().fold(values[0], |a, b| if b < a { b } else { a });
-    let all_same = values.iter().all(|v| *v == best);
-    values.iter().map(|v| *v == best && !all_same).collect()
-}
-
-struct Table {
-    head: Vec<&'static str>,
-    cols: Vec<(Vec<String>, Vec<bool>)>,
-}
-
-impl Table {
-    fn span(&mut self, head: &'static str, values: Vec<Duration>, ranked: bool) {
-        let best = column(&values, ranked);
-        self.head.push(head);
-        self.cols.push((values.iter().map(|d| format_duration(*d)).collect(), best));
-    }
-
-    fn count(&mut self, head: &'static str, values: Vec<u32>, ranked: bool) {
-        let best = column(&values, ranked);
-        self.head.push(head);
-        self.cols.push((values.iter().map(u32::to_string).collect(), best));
-    }
-
-    fn stats(&mut self, head: [&'static str; 3], values: Vec<Stats>, ranked: bool) {
-        self.span(head[0], values.iter().map(|s| s.total).collect(), ranked);
-        self.count(head[1], values.iter().map(|s| s.count).collect(), false);
-        self.span(head[2], values.iter().map(|s| s.longest).collect(), ranked);
-    }
-
-    fn write(&self, out: &mut String, caption: &str, agent: &AgentInfo) {
+/// One table per column group; the best values of ranked columns (the cells `report.md` marks
+/// with a ★) in bold.
+fn tables(out: &mut String, data: &ReportData, agent: &AgentInfo) {
+    let _ = writeln!(out, "<h3>{} ({})</h3>", escape(&agent.name), escape(&agent.kind));
+    for (caption, cols) in column_groups(data, agent) {
         let _ = writeln!(
             out,
             "<table>\n<caption class=\"note\">{}</caption>\n<tr><th class=\"name\">policy</th>",
-            caption
+            escape(caption)
         );
-        for h in &self.head {
-            let _ = write!(out, "<th>{h}</th>");
+        for c in &cols {
+            let rank = if c.ranked { "ranked" } else { "not ranked" };
+            let _ = write!(out, "<th title=\"{rank}\">{}</th>", escape(c.title));
         }
         out.push_str("</tr>\n");
+        let marks: Vec<Vec<bool>> = cols.iter().map(Column::marks).collect();
         for (i, run) in agent.runs.iter().enumerate() {
             let _ = write!(out, "<tr><td class=\"name\">{}</td>", escape(&run.policy));
-            for (cells, best) in &self.cols {
-                let class = if best[i] { " class=\"best\"" } else { "" };
-                let _ = write!(out, "<td{class}>{}</td>", cells[i]);
+            for (c, col) in cols.iter().enumerate() {
+                let class = if marks[c][i] { " class=\"best\"" } else { "" };
+                let _ = write!(out, "<td{class}>{}</td>", escape(&cell(col, i)));
             }
             out.push_str("</tr>\n");
         }
         out.push_str("</table>\n");
     }
-}
-
-fn tables(out: &mut String, agent: &AgentInfo) {
-    let runs = &agent.runs;
-    let _ = writeln!(out, "<h3>{} ({})</h3>", escape(&agent.name), escape(&agent.kind));
-    let mut t = Table { head: Vec::new(), cols: Vec::new() };
-    let b =
-        |f: fn(&RunInfo) -> Option<Stats>| runs.iter().map(|r| f(r).unwrap_or_default()).collect::<Vec<_>>();
-    if agent.is_daemon_set() {
-        t.stats(["uncovered node-time", "gaps", "longest gap"], b(|r| r.blind_spots.uncovered_nodes), true);
-        t.stats(["agent-less node-time", "gaps", "longest"], b(|r| r.blind_spots.agentless_nodes), true);
-        t.span(
-            "stranded pod-time",
-            runs.iter().map(|r| r.blind_spots.stranded_agents.total).collect(),
-            false,
-        );
-    } else {
-        t.stats(["no-replica time", "spells", "longest"], b(|r| r.blind_spots.no_replica), true);
-        t.stats(["under-replicated time", "spells", "longest"], b(|r| r.blind_spots.under_replicated), true);
-        t.span("stranded pod-time", runs.iter().map(|r| r.blind_spots.stranded_agents.total).collect(), true);
-    }
-    t.count("taint evictions", runs.iter().map(|r| r.counters.taint_evictions).collect(), false);
-    t.count("DaemonSet deletions", runs.iter().map(|r| r.counters.daemonset_deletions).collect(), false);
-    t.count("scheduling failures", runs.iter().map(|r| r.counters.scheduling_failures).collect(), false);
-    t.write(out, "Blind spots", agent);
-
-    let mut t = Table { head: Vec::new(), cols: Vec::new() };
-    let d = |f: fn(&RunInfo) -> u32| runs.iter().map(f).collect::<Vec<_>>();
-    t.count("drains", d(|r| r.drain_totals.drains), false);
-    t.count("completed", d(|r| r.drain_totals.completed), false);
-    t.count("timed out", d(|r| r.drain_totals.timed_out), true);
-    t.count("refused or failed", d(|r| r.drain_totals.refused_or_failed), true);
-    t.count("unfinished", d(|r| r.drain_totals.unfinished), false);
-    t.span("longest blocked", runs.iter().map(|r| r.drain_totals.longest_blocked).collect(), true);
-    t.count("came back", d(|r| r.drain_totals.came_back), false);
-    t.count("left behind", d(|r| r.drain_totals.left_behind), true);
-    t.count("killed", d(|r| r.drain_totals.killed), !agent.is_daemon_set());
-    t.write(out, "Drains (pods counted in the last four columns)", agent);
-
-    let mut t = Table { head: Vec::new(), cols: Vec::new() };
-    t.span(
-        "MemoryPressure pod-time",
-        runs.iter().map(|r| r.contention.memory_pressure.total).collect(),
-        true,
-    );
-    t.span("DiskPressure pod-time", runs.iter().map(|r| r.contention.disk_pressure.total).collect(), true);
-    t.span("PIDPressure pod-time", runs.iter().map(|r| r.contention.pid_pressure.total).collect(), true);
-    if runs.iter().all(|r| r.contention.business_evictions.is_some()) {
-        t.count("business pods evicted", d(|r| r.contention.business_evictions.unwrap_or(0)), false);
-    }
-    t.count("evicted beside the agent", d(|r| r.contention.business_evictions_beside_agent), false);
-    t.count("caused by the agent", d(|r| r.contention.business_evictions_caused_by_agent), true);
-    t.count("agent pods evicted", d(|r| r.contention.agent_evictions), false);
-    t.count("rejected at admission", d(|r| r.contention.agent_admission_rejections), false);
-    t.count("OOM kills", d(|r| r.contention.agent_oom_kills), false);
-    t.write(out, "Contention (evictions by the kubelet for node pressure)", agent);
 }
 
 /// A taint as `key=value:Effect`, escaped.
@@ -432,9 +333,41 @@ fn event_detail(e: &EventInfo) -> String {
         parts.push(format!("taints {}", list.join(", ")));
     }
     if let Some(d) = &e.drain {
-        let timeout =
-            d.timeout.map_or_else(|| "no limit".to_string(), |t| format!("limit {}", format_duration(t)));
-        parts.push(format!("{} drain, {timeout}, down {}", escape(&d.drainer), format_duration(d.down_for)));
+        if d.spot_interruption {
+            let notice = d
+                .timeout
+                .map_or_else(|| "no notice".to_string(), |t| format!("{} notice", format_duration(t)));
+            parts.push(format!(
+                "spot interruption: {} drain, {notice}, down {}",
+                escape(&d.drainer),
+                format_duration(d.down_for)
+            ));
+        } else {
+            let timeout =
+                d.timeout.map_or_else(|| "no limit".to_string(), |t| format!("limit {}", format_duration(t)));
+            parts.push(format!(
+                "{} drain, {timeout}, down {}",
+                escape(&d.drainer),
+                format_duration(d.down_for)
+            ));
+        }
+    }
+    if let Some(resource) = &e.resource {
+        let whose = e
+            .workload
+            .as_ref()
+            .map_or_else(|| "outside pods".to_string(), |w| format!("per pod of {}", escape(w)));
+        let amount = e.amount.as_deref().map(escape).unwrap_or_default();
+        let ends = if e.action == "UsageSpikeEnd" { "ends: " } else { "" };
+        parts.push(format!("{ends}{amount} more {} {whose}", escape(resource)));
+    }
+    if let Some(condition) = &e.condition {
+        let status = match e.status {
+            Some(true) => "set",
+            Some(false) => "cleared",
+            None => "changed",
+        };
+        parts.push(format!("{} {status}", escape(condition)));
     }
     parts.join("; ")
 }
@@ -485,6 +418,7 @@ fn scenario_section(out: &mut String, data: &ReportData) {
         }
         out.push_str("</table>\n");
     }
+    generators_section(out, data);
     out.push_str("<h3>Timeline</h3>\n");
     if sc.timeline.is_empty() {
         out.push_str("<p>No scripted events.</p>\n");
@@ -502,6 +436,33 @@ fn scenario_section(out: &mut String, data: &ReportData) {
             escape(&e.action),
             escape(&e.node),
             event_detail(e)
+        );
+    }
+    out.push_str("</table>\n");
+}
+
+/// The scenario's generators: what each draws and how many events it added.
+fn generators_section(out: &mut String, data: &ReportData) {
+    let gens = &data.summary.scenario.generators;
+    out.push_str("<h3 id=\"generators\">Generators</h3>\n");
+    if gens.is_empty() {
+        out.push_str("<p>No generators: the timeline is as the scenario writes it.</p>\n");
+        return;
+    }
+    out.push_str(
+        "<p class=\"note\">Generators draw events from the seed and add them to the timeline below; \
+         skipped draws found no node to act on.</p>\n<table>\n<tr><th class=\"name\">generator</th>\
+         <th class=\"name\">kind</th><th class=\"name\">parameters</th><th>occurrences</th><th>skipped</th></tr>\n",
+    );
+    for g in gens {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&g.name),
+            escape(&g.kind),
+            escape(&g.parameters),
+            g.occurrences,
+            g.skipped
         );
     }
     out.push_str("</table>\n");
@@ -592,6 +553,27 @@ fn policies_section(out: &mut String, data: &ReportData) {
 mod tests {
     use super::*;
     use crate::model::TaintEffect;
+
+    #[test]
+    fn event_details_tell_set_from_cleared_and_name_spikes() {
+        let event = |json: &str| -> EventInfo { serde_json::from_str(json).unwrap() };
+        let set = event(
+            r#"{"at_s": 60.0, "action": "InjectCondition", "node": "n", "condition": "DiskPressure", "status": true}"#,
+        );
+        let cleared = event(
+            r#"{"at_s": 60.0, "action": "InjectCondition", "node": "n", "condition": "DiskPressure", "status": false}"#,
+        );
+        assert_eq!(event_detail(&set), "DiskPressure set");
+        assert_eq!(event_detail(&cleared), "DiskPressure cleared");
+        let spike = event(
+            r#"{"at_s": 0.0, "action": "UsageSpike", "node": "n", "workload": "<w>", "resource": "memory", "amount": "1Gi"}"#,
+        );
+        assert_eq!(event_detail(&spike), "1Gi more memory per pod of &lt;w&gt;");
+        let spot = event(
+            r#"{"at_s": 0.0, "action": "Drain", "node": "n", "drain": {"drainer": "kubectl", "timeout_s": 120.0, "down_for_s": 300.0, "spot_interruption": true}}"#,
+        );
+        assert_eq!(event_detail(&spot), "spot interruption: kubectl drain, 2m notice, down 5m");
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

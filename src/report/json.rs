@@ -190,6 +190,21 @@ struct EventDoc<'a> {
     taints: Option<&'a [Taint]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     drain: Option<DrainSpecDoc>,
+    /// `UsageSpike`, `UsageSpikeEnd`: the workload whose pods spike; null for use outside pods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workload: Option<Option<&'a str>>,
+    /// `UsageSpike`, `UsageSpikeEnd`: the resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource: Option<&'static str>,
+    /// `UsageSpike`, `UsageSpikeEnd`: the extra use per pod, as a Kubernetes quantity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount: Option<String>,
+    /// `InjectCondition`: the condition type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<&'static str>,
+    /// `InjectCondition`: `true` sets the condition, `false` clears it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +264,19 @@ impl<'a> EventDoc<'a> {
                 Some(workload.as_str())
             }
         };
+        let spike = match &e.action {
+            TimelineAction::UsageSpike { workload, resource, amount, .. }
+            | TimelineAction::UsageSpikeEnd { workload, resource, amount, .. } => {
+                Some((workload.as_deref(), resource.as_str(), amount))
+            }
+            _ => None,
+        };
+        let (condition, status) = match &e.action {
+            TimelineAction::InjectCondition { condition, status, .. } => {
+                (Some(condition.as_str()), Some(*status))
+            }
+            _ => (None, None),
+        };
         EventDoc {
             at_s: e.at.as_millis() as f64 / 1000.0,
             action,
@@ -260,6 +288,11 @@ impl<'a> EventDoc<'a> {
                 TimelineAction::Drain { drain, .. } => Some(DrainSpecDoc::from(drain)),
                 _ => None,
             },
+            workload: spike.map(|(w, _, _)| w),
+            resource: spike.map(|(_, r, _)| r),
+            amount: spike.map(|(_, _, a)| a.to_string()),
+            condition,
+            status,
         }
     }
 }
@@ -745,5 +778,49 @@ mod tests {
         assert!(timeline[4]["drain"]["timeout_s"].is_null());
         assert_eq!(timeline[4]["drain"]["drainer"], "karpenter");
         assert!(!timeline[0].as_object().unwrap().contains_key("drain"));
+    }
+
+    #[test]
+    fn spike_and_condition_events_carry_what_they_change() {
+        use crate::model::Quantity;
+        use crate::model::usage::UsageResource;
+        use crate::scenario::PressureCondition;
+        use crate::time::SimTime;
+        let mut sc = fixture::scenario();
+        let at = SimTime::from_duration(Duration::from_secs(60));
+        let spike = |workload: Option<&str>, end: bool| {
+            let (node, workload) = ("node-a".to_string(), workload.map(str::to_string));
+            let (resource, amount) = (UsageResource::Memory, Quantity::parse("512Mi").unwrap());
+            TimelineEvent::named(
+                at,
+                if end {
+                    TimelineAction::UsageSpikeEnd { node, workload, resource, amount }
+                } else {
+                    TimelineAction::UsageSpike { node, workload, resource, amount }
+                },
+            )
+        };
+        sc.timeline = vec![
+            spike(Some("web"), false),
+            spike(None, true),
+            TimelineEvent::named(
+                at,
+                TimelineAction::InjectCondition {
+                    node: "node-a".into(),
+                    condition: PressureCondition::Disk,
+                    status: false,
+                },
+            ),
+        ];
+        let v: serde_json::Value = serde_json::from_str(&render(&sc, &fixture::comparison())).unwrap();
+        let t = &v["scenario"]["timeline"];
+        assert_eq!(t[0]["workload"], "web");
+        assert_eq!(t[0]["resource"], "memory");
+        assert_eq!(t[0]["amount"], "512Mi");
+        assert_eq!(t[1]["action"], "UsageSpikeEnd");
+        assert!(t[1]["workload"].is_null() && t[1].as_object().unwrap().contains_key("workload"));
+        assert_eq!(t[2]["condition"], "DiskPressure");
+        assert_eq!(t[2]["status"], false);
+        assert!(!t[2].as_object().unwrap().contains_key("resource"));
     }
 }

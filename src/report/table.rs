@@ -14,7 +14,9 @@
 //! evictions beside the agent and what the kubelet did to the agent's own pods are shown but not
 //! ranked.
 
-use crate::measures::{AgentComparison, Contention, DrainTotals, IntervalStats, RunOutput};
+use crate::measures::{
+    AgentComparison, AgentCounters, BlindSpots, Contention, DrainTotals, IntervalStats, RunOutput,
+};
 use crate::scenario::{Scenario, TimelineAction};
 use crate::time::format_duration;
 use std::time::Duration;
@@ -84,13 +86,46 @@ pub fn is_daemon_set(agent: &AgentComparison) -> bool {
     agent.kind == "DaemonSet"
 }
 
+/// The figures of one run that the comparison columns are built from.
+///
+/// The report written after a run builds them from the run's results, the page that
+/// `taintsim chart` draws from the saved `summary.json`; both then rank the same columns the same
+/// way.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunFigures {
+    /// Blind-spot figures.
+    pub blind_spots: BlindSpots,
+    /// Counters.
+    pub counters: AgentCounters,
+    /// Drain totals.
+    pub drains: DrainTotals,
+    /// Contention figures.
+    pub contention: Contention,
+}
+
+impl RunFigures {
+    /// The figures of a finished run.
+    pub fn of(run: &RunOutput) -> RunFigures {
+        RunFigures {
+            blind_spots: run.blind_spots.clone(),
+            counters: run.counters.clone(),
+            drains: DrainTotals::of(&run.drains),
+            contention: run.contention.clone(),
+        }
+    }
+}
+
+fn figures(agent: &AgentComparison) -> Vec<RunFigures> {
+    agent.runs.iter().map(RunFigures::of).collect()
+}
+
 fn stats(
-    agent: &AgentComparison,
+    runs: &[RunFigures],
     title: &'static str,
     short: &'static str,
-    get: impl Fn(&RunOutput) -> Value,
+    get: impl Fn(&RunFigures) -> Value,
 ) -> Column {
-    Column { title, short, ranked: true, values: agent.runs.iter().map(get).collect(), notes: Vec::new() }
+    Column { title, short, ranked: true, values: runs.iter().map(get).collect(), notes: Vec::new() }
 }
 
 fn unranked(column: Column) -> Column {
@@ -98,16 +133,16 @@ fn unranked(column: Column) -> Column {
 }
 
 fn counter(
-    agent: &AgentComparison,
+    runs: &[RunFigures],
     title: &'static str,
     short: &'static str,
-    get: impl Fn(&RunOutput) -> u32,
+    get: impl Fn(&RunFigures) -> u32,
 ) -> Column {
     Column {
         title,
         short,
         ranked: false,
-        values: agent.runs.iter().map(|r| Value::Count(u64::from(get(r)))).collect(),
+        values: runs.iter().map(|r| Value::Count(u64::from(get(r)))).collect(),
         notes: Vec::new(),
     }
 }
@@ -127,7 +162,11 @@ fn count(s: Option<IntervalStats>) -> Value {
 /// The measure columns for `agent`: the blind-spot measures of its kind, stranded pod-time
 /// (unranked for DaemonSet agents), then the counters.
 pub fn agent_columns(agent: &AgentComparison) -> Vec<Column> {
-    let daemon_set = is_daemon_set(agent);
+    measure_columns(is_daemon_set(agent), &figures(agent))
+}
+
+/// [`agent_columns`] from the figures of each run, for an agent that is a DaemonSet or not.
+pub fn measure_columns(daemon_set: bool, agent: &[RunFigures]) -> Vec<Column> {
     let mut cols = if daemon_set {
         vec![
             stats(agent, "Uncovered node-time", "uncovered", |r| total(r.blind_spots.uncovered_nodes)),
@@ -179,8 +218,12 @@ pub const CONSOLE_DRAIN_COLUMNS: [&str; 7] =
 /// killed for DaemonSet agents (a DaemonSet pod stays on its node until the node goes down, so
 /// a DaemonSet that covers fewer nodes loses fewer pods, as with stranded pod-time).
 pub fn drain_columns(agent: &AgentComparison) -> Vec<Column> {
-    let daemon_set = is_daemon_set(agent);
-    let totals: Vec<DrainTotals> = agent.runs.iter().map(|r| DrainTotals::of(&r.drains)).collect();
+    drain_columns_of(is_daemon_set(agent), &figures(agent))
+}
+
+/// [`drain_columns`] from the figures of each run.
+pub fn drain_columns_of(daemon_set: bool, runs: &[RunFigures]) -> Vec<Column> {
+    let totals: Vec<&DrainTotals> = runs.iter().map(|r| &r.drains).collect();
     let count = |title, short, ranked, get: fn(&DrainTotals) -> u32| Column {
         title,
         short,
@@ -247,18 +290,23 @@ pub fn has_contention(agent: &AgentComparison) -> bool {
 /// agent pods rejected at admission and agent OOM kills (what happened to the agent; their cost
 /// is already in the blind-spot measures, and an agent kept off nodes has fewer pods to lose).
 pub fn contention_columns(agent: &AgentComparison) -> Vec<Column> {
+    contention_columns_of(&figures(agent))
+}
+
+/// [`contention_columns`] from the figures of each run.
+pub fn contention_columns_of(runs: &[RunFigures]) -> Vec<Column> {
     let time = |title, short, get: fn(&Contention) -> IntervalStats| Column {
         title,
         short,
         ranked: true,
-        values: agent.runs.iter().map(|r| Value::Duration(get(&r.contention).total)).collect(),
+        values: runs.iter().map(|r| Value::Duration(get(&r.contention).total)).collect(),
         notes: Vec::new(),
     };
     let count = |title, short, ranked, get: fn(&Contention) -> u32| Column {
         title,
         short,
         ranked,
-        values: agent.runs.iter().map(|r| Value::Count(u64::from(get(&r.contention)))).collect(),
+        values: runs.iter().map(|r| Value::Count(u64::from(get(&r.contention)))).collect(),
         notes: Vec::new(),
     };
     vec![

@@ -11,7 +11,9 @@
 //! only add fields still load. The per-sample contention columns of `timeseries.csv` are
 //! optional: reports written before they existed load without them.
 
+use crate::measures::{AgentCounters, BlindSpots, Contention, DrainTotals, IntervalStats};
 use crate::model::Toleration;
+use crate::report::table::RunFigures;
 use crate::time::SimTime;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -127,6 +129,9 @@ pub struct ScenarioInfo {
     /// Scripted events.
     #[serde(default)]
     pub timeline: Vec<EventInfo>,
+    /// Generators (absent in older summaries).
+    #[serde(default)]
+    pub generators: Vec<GeneratorInfo>,
     /// Initial nodes grouped by taints and cordon state (absent in older summaries).
     #[serde(default)]
     pub node_groups: Vec<NodeGroupInfo>,
@@ -201,6 +206,27 @@ pub struct DrainSpecInfo {
     /// Down time after the drain.
     #[serde(rename = "down_for_s", deserialize_with = "de_secs")]
     pub down_for: Duration,
+    /// Whether the drain is a spot interruption (its limit is the notice).
+    #[serde(default)]
+    pub spot_interruption: bool,
+}
+
+/// A generator of timeline events and what it drew.
+#[derive(Clone, Debug, Deserialize)]
+pub struct GeneratorInfo {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Parameters, as written for people.
+    #[serde(default)]
+    pub parameters: String,
+    /// Events it added.
+    #[serde(default)]
+    pub occurrences: u32,
+    /// Draws that found no node to act on.
+    #[serde(default)]
+    pub skipped: u32,
 }
 
 /// One timeline event.
@@ -226,6 +252,21 @@ pub struct EventInfo {
     /// Drain parameters.
     #[serde(default)]
     pub drain: Option<DrainSpecInfo>,
+    /// Usage spikes: the workload whose pods spike; none for use outside pods.
+    #[serde(default)]
+    pub workload: Option<String>,
+    /// Usage spikes: the resource.
+    #[serde(default)]
+    pub resource: Option<String>,
+    /// Usage spikes: the extra use per pod.
+    #[serde(default)]
+    pub amount: Option<String>,
+    /// Injected conditions: the condition type.
+    #[serde(default)]
+    pub condition: Option<String>,
+    /// Injected conditions: set (`true`) or cleared.
+    #[serde(default)]
+    pub status: Option<bool>,
 }
 
 /// Results for one agent.
@@ -342,6 +383,18 @@ pub struct DrainTotalsInfo {
     /// Longest blocked drain.
     #[serde(rename = "longest_blocked_s", default, deserialize_with = "de_secs")]
     pub longest_blocked: Duration,
+    /// Node of the longest blocked drain; none when no drain was blocked.
+    #[serde(default)]
+    pub longest_blocked_node: Option<String>,
+    /// Summed drain time.
+    #[serde(rename = "total_duration_s", default, deserialize_with = "de_secs")]
+    pub total_duration: Duration,
+    /// Eviction attempts.
+    #[serde(default)]
+    pub eviction_attempts: u32,
+    /// PDB refusals.
+    #[serde(default)]
+    pub pdb_refusals: u32,
     /// Pods that came back.
     #[serde(default)]
     pub came_back: u32,
@@ -407,6 +460,65 @@ impl ContentionInfo {
     /// Agent pod-time under any pressure condition, summed over the three conditions.
     pub fn pressured_time(&self) -> Duration {
         self.memory_pressure.total + self.disk_pressure.total + self.pid_pressure.total
+    }
+}
+
+impl From<Stats> for IntervalStats {
+    fn from(s: Stats) -> IntervalStats {
+        IntervalStats { count: s.count, longest: s.longest, total: s.total }
+    }
+}
+
+impl RunInfo {
+    /// The figures the comparison columns of the reports are built from, so the page ranks
+    /// exactly what `report.md` and the console rank.
+    pub fn figures(&self) -> RunFigures {
+        let b = &self.blind_spots;
+        let c = &self.counters;
+        let d = &self.drain_totals;
+        let k = &self.contention;
+        RunFigures {
+            blind_spots: BlindSpots {
+                uncovered_nodes: b.uncovered_nodes.map(Into::into),
+                agentless_nodes: b.agentless_nodes.map(Into::into),
+                stranded_agents: b.stranded_agents.into(),
+                under_replicated: b.under_replicated.map(Into::into),
+                no_replica: b.no_replica.map(Into::into),
+            },
+            counters: AgentCounters {
+                pods_created: c.pods_created,
+                taint_evictions: c.taint_evictions,
+                daemonset_deletions: c.daemonset_deletions,
+                garbage_collected: c.garbage_collected,
+                scheduling_failures: c.scheduling_failures,
+            },
+            drains: DrainTotals {
+                drains: d.drains,
+                completed: d.completed,
+                timed_out: d.timed_out,
+                refused_or_failed: d.refused_or_failed,
+                unfinished: d.unfinished,
+                total_duration: d.total_duration,
+                longest_blocked: d.longest_blocked,
+                longest_blocked_node: d.longest_blocked_node.clone(),
+                eviction_attempts: d.eviction_attempts,
+                pdb_refusals: d.pdb_refusals,
+                came_back: d.came_back,
+                left_behind: d.left_behind,
+                killed: d.killed,
+            },
+            contention: Contention {
+                memory_pressure: k.memory_pressure.into(),
+                disk_pressure: k.disk_pressure.into(),
+                pid_pressure: k.pid_pressure.into(),
+                business_evictions: k.business_evictions.unwrap_or(0),
+                business_evictions_beside_agent: k.business_evictions_beside_agent,
+                business_evictions_caused_by_agent: k.business_evictions_caused_by_agent,
+                agent_evictions: k.agent_evictions,
+                agent_admission_rejections: k.agent_admission_rejections,
+                agent_oom_kills: k.agent_oom_kills,
+            },
+        }
     }
 }
 
@@ -498,24 +610,54 @@ impl ReportData {
         drains: Option<&str>,
     ) -> Result<ReportData, InputError> {
         let [summary_name, series_name, drains_name] = names;
-        let mut summary: Summary = serde_json::from_str(summary).map_err(|e| json_error(summary_name, &e))?;
-        if !summary.schema.starts_with("taintsim.summary/") {
-            return Err(InputError {
+        let text = summary;
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut summary: Summary =
+            serde_path_to_error::deserialize(&mut de).map_err(|e| json_error(summary_name, &e))?;
+        let summary_field = |key: &str, field: &str, message: String| {
+            let line = json_key_line(text, key);
+            InputError {
                 file: summary_name.to_string(),
-                line: None,
+                line,
                 column: None,
-                field: Some("schema".into()),
-                message: format!("{:?} is not a taintsim summary schema", summary.schema),
-            });
+                field: Some(field.to_string()),
+                message,
+            }
+        };
+        if summary.schema != SUMMARY_SCHEMA {
+            return Err(summary_field(
+                "schema",
+                "schema",
+                format!("{:?} is not {SUMMARY_SCHEMA:?}, the schema this version reads", summary.schema),
+            ));
+        }
+        let horizon = summary.scenario.horizon;
+        if horizon.is_zero() {
+            return Err(summary_field(
+                "horizon_s",
+                "scenario.horizon_s",
+                "the horizon must be more than 0 seconds".to_string(),
+            ));
         }
         let runs: Vec<(String, String)> = summary
             .agents
             .iter()
             .flat_map(|a| a.runs.iter().map(|r| (a.name.clone(), r.policy.clone())))
             .collect();
-        let (series, has_contention_series) = parse_series(series_name, timeseries, &runs)?;
+        let (series, has_contention_series) = parse_series(series_name, timeseries, &runs, horizon)?;
+        if let Some((agent, policy)) = runs.iter().find(|k| !series.contains_key(*k)) {
+            return Err(InputError {
+                file: series_name.to_string(),
+                line: None,
+                column: None,
+                field: Some("policy".into()),
+                message: format!(
+                    "no rows for agent {agent:?} with policy {policy:?}, a run {summary_name} lists"
+                ),
+            });
+        }
         if let Some(text) = drains {
-            let mut by_run = parse_drains(drains_name, text, &runs)?;
+            let mut by_run = parse_drains(drains_name, text, &runs, horizon)?;
             for agent in &mut summary.agents {
                 for run in &mut agent.runs {
                     run.drains = by_run.remove(&(agent.name.clone(), run.policy.clone())).unwrap_or_default();
@@ -545,7 +687,20 @@ pub fn from_rendered(files: &[super::super::ReportFile]) -> Result<ReportData, s
         .map_err(|e| fail(e.to_string()))
 }
 
-fn json_error(file: &str, e: &serde_json::Error) -> InputError {
+/// The schema of `summary.json` this version reads.
+pub const SUMMARY_SCHEMA: &str = "taintsim.summary/v1";
+
+/// The 1-based line of the first `"key":` in JSON text.
+fn json_key_line(text: &str, key: &str) -> Option<usize> {
+    let quoted = format!("\"{key}\"");
+    let at = text.find(&quoted)?;
+    Some(text[..at].matches('\n').count() + 1)
+}
+
+fn json_error(file: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> InputError {
+    let path = e.path().to_string();
+    let field = (path != "." && !path.is_empty()).then_some(path);
+    let e = e.inner();
     let text = e.to_string();
     // serde_json appends " at line L column C"; the position is given separately.
     let message = match text.rfind(" at line ") {
@@ -557,7 +712,7 @@ fn json_error(file: &str, e: &serde_json::Error) -> InputError {
         file: file.to_string(),
         line: known.then_some(e.line()),
         column: known.then_some(e.column()),
-        field: None,
+        field,
         message,
     }
 }
@@ -709,7 +864,12 @@ const SERIES_CONTENTION_COLUMNS: [&str; 3] =
 
 type Series = BTreeMap<(String, String), Vec<Row>>;
 
-fn parse_series(file: &str, text: &str, runs: &[(String, String)]) -> Result<(Series, bool), InputError> {
+fn parse_series(
+    file: &str,
+    text: &str,
+    runs: &[(String, String)],
+    horizon: Duration,
+) -> Result<(Series, bool), InputError> {
     let records = csv_records(file, text)?;
     let cols = Columns::new(file, &records)?;
     cols.require(&SERIES_COLUMNS)?;
@@ -730,7 +890,11 @@ fn parse_series(file: &str, text: &str, runs: &[(String, String)]) -> Result<(Se
                 format!("agent {:?} with policy {:?} is not a run of the summary", key.0, key.1),
             ));
         }
-        let at = SimTime::from_duration(cols.secs(line, fields, "time_s")?);
+        let time = cols.secs(line, fields, "time_s")?;
+        if time > horizon {
+            return Err(beyond_horizon(file, line, "time_s", time, horizon));
+        }
+        let at = SimTime::from_duration(time);
         let row = Row {
             at,
             nodes_usable: cols.count(line, fields, "nodes_usable")?,
@@ -761,6 +925,11 @@ fn parse_series(file: &str, text: &str, runs: &[(String, String)]) -> Result<(Se
     Ok((series, contention))
 }
 
+fn beyond_horizon(file: &str, line: usize, field: &str, at: Duration, horizon: Duration) -> InputError {
+    let (at, horizon) = (crate::time::format_duration(at), crate::time::format_duration(horizon));
+    InputError::csv(file, line, Some(field), format!("{at} is beyond the horizon of the summary ({horizon})"))
+}
+
 const DRAIN_COLUMNS: [&str; 8] =
     ["agent", "policy", "node", "drainer", "started_s", "duration_s", "outcome", "left_behind"];
 
@@ -768,6 +937,7 @@ fn parse_drains(
     file: &str,
     text: &str,
     runs: &[(String, String)],
+    horizon: Duration,
 ) -> Result<BTreeMap<(String, String), Vec<DrainInfo>>, InputError> {
     let records = csv_records(file, text)?;
     let cols = Columns::new(file, &records)?;
@@ -808,10 +978,14 @@ fn parse_drains(
         } else {
             false
         };
+        let started = cols.secs(line, fields, "started_s")?;
+        if started > horizon {
+            return Err(beyond_horizon(file, line, "started_s", started, horizon));
+        }
         out.entry(key).or_default().push(DrainInfo {
             node: cols.text(fields, "node").to_string(),
             drainer: cols.text(fields, "drainer").to_string(),
-            started: SimTime::from_duration(cols.secs(line, fields, "started_s")?),
+            started: SimTime::from_duration(started),
             duration: cols.secs(line, fields, "duration_s")?,
             outcome: outcome.to_string(),
             left_behind: cols.count(line, fields, "left_behind")?,

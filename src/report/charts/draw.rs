@@ -69,16 +69,18 @@ const POLICY_COLOURS: [RGBColor; 8] = [
     RGBColor(0xF0, 0xE4, 0x42), // yellow
 ];
 
-/// Drainers take the palette from the other end, so they do not look like policies.
+/// Drainers take colours of their own, none of them a policy colour, so a colour means a
+/// policy in the line and bar charts and a drainer in the drain chart, never both (Paul Tol's
+/// muted scheme, which also stays apart for the common forms of colour blindness).
 const DRAINER_COLOURS: [RGBColor; 8] = [
-    RGBColor(0x00, 0x72, 0xB2),
-    RGBColor(0xD5, 0x5E, 0x00),
-    RGBColor(0x00, 0x9E, 0x73),
-    RGBColor(0xCC, 0x79, 0xA7),
-    RGBColor(0xE6, 0x9F, 0x00),
-    RGBColor(0x56, 0xB4, 0xE9),
-    RGBColor(0x00, 0x00, 0x00),
-    RGBColor(0xF0, 0xE4, 0x42),
+    RGBColor(0x33, 0x22, 0x88), // indigo
+    RGBColor(0x99, 0x99, 0x33), // olive
+    RGBColor(0x88, 0x22, 0x55), // wine
+    RGBColor(0x11, 0x77, 0x33), // green
+    RGBColor(0xCC, 0x66, 0x77), // rose
+    RGBColor(0x88, 0xCC, 0xEE), // cyan
+    RGBColor(0xDD, 0xCC, 0x77), // sand
+    RGBColor(0x77, 0x77, 0x77), // grey
 ];
 
 const GREY: RGBColor = RGBColor(0x59, 0x59, 0x59);
@@ -242,6 +244,11 @@ fn tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 { format!("{:.0}", v) } else { format!("{:.1}", v) }
 }
 
+/// [`short_duration`] for legends, where a zero keeps its unit (`0s`).
+fn legend_duration(d: Duration) -> String {
+    if d.is_zero() { "0s".into() } else { short_duration(d) }
+}
+
 /// Compact span for labels: at most two units (`4d23h`, `3h41m`, `1m10s`, `0`).
 pub fn short_duration(d: Duration) -> String {
     let s = d.as_secs();
@@ -290,6 +297,7 @@ fn policy_label(agent: &AgentInfo, policy: &str) -> String {
 /// One legend entry.
 enum Swatch {
     Line(RGBColor, u32),
+    Dashed(RGBColor, u32),
     Marker(RGBColor, Marker),
     Bar(RGBColor),
 }
@@ -313,6 +321,11 @@ fn legend<DB: DrawingBackend>(
         match swatch {
             Swatch::Line(c, w) => {
                 area.draw(&PathElement::new(vec![(10, y), (40, y)], c.stroke_width(*w)))?;
+            }
+            Swatch::Dashed(c, w) => {
+                for x in [10, 23, 36] {
+                    area.draw(&PathElement::new(vec![(x, y), (x + 6, y)], c.stroke_width(*w)))?;
+                }
             }
             Swatch::Marker(c, m) => draw_marker(area, *m, (25, y), *c)?,
             Swatch::Bar(c) => {
@@ -452,15 +465,6 @@ fn coverage_panel<DB: DrawingBackend>(
         .axis_desc_style(desc_style())
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
-    if !ds {
-        let desired = f64::from(replicas);
-        chart.draw_series(DashedLineSeries::new(
-            vec![(0.0, desired), (axis.end, desired)],
-            6,
-            5,
-            GREY.stroke_width(1),
-        ))?;
-    }
     let mut entries = Vec::new();
     for (i, run) in agent.runs.iter().enumerate() {
         let rows = data.rows(&agent.name, &run.policy);
@@ -473,14 +477,23 @@ fn coverage_panel<DB: DrawingBackend>(
         draw_line(&mut chart, agent, i, pts, c, w)?;
         let b = &run.blind_spots;
         let second = if ds {
-            b.uncovered_nodes.map(|s| format!("uncovered {} in {} gaps", short_duration(s.total), s.count))
+            b.uncovered_nodes
+                .map(|s| format!("uncovered {} node-time, {} gaps", legend_duration(s.total), s.count))
         } else {
-            b.no_replica.map(|s| format!("no replica {} in {} spells", short_duration(s.total), s.count))
+            b.no_replica.map(|s| format!("no replica {}, {} spells", legend_duration(s.total), s.count))
         };
         entries.push((Swatch::Line(c, w), policy_label(agent, &run.policy), second));
     }
     if !ds {
-        entries.push((Swatch::Line(GREY, 1), "desired replicas (dashed)".to_string(), None));
+        // Drawn over the policy lines, so a policy that holds the desired count leaves it visible.
+        let desired = f64::from(replicas);
+        chart.draw_series(DashedLineSeries::new(
+            vec![(0.0, desired), (axis.end, desired)],
+            6,
+            7,
+            GREY.stroke_width(2),
+        ))?;
+        entries.push((Swatch::Dashed(GREY, 2), "desired replicas (dashed)".to_string(), None));
     }
     legend(legend_area, "policy", &entries)
 }
@@ -709,6 +722,13 @@ fn contention_panel<DB: DrawingBackend>(
     agent: &AgentInfo,
 ) -> DrawResult<DB> {
     let axis = time_axis(data.summary.scenario.horizon);
+    // The agent heads both panels of its row.
+    let (head, plot) = plot.split_vertically(24);
+    head.draw(&Text::new(
+        agent_caption(agent),
+        (((WIDTH - LEGEND_W) / 2) as i32, 12),
+        caption_style().pos(Pos::new(HPos::Center, VPos::Center)),
+    ))?;
     let (left, right) = plot.split_horizontally((WIDTH - LEGEND_W) / 2);
     let n = agent.runs.len();
     let mut entries = Vec::new();
@@ -720,19 +740,19 @@ fn contention_panel<DB: DrawingBackend>(
             policy_label(agent, &run.policy),
             Some(format!(
                 "{} pressured, {evicted}{} beside",
-                short_duration(c.pressured_time()),
+                legend_duration(c.pressured_time()),
                 c.business_evictions_beside_agent
             )),
         ));
     }
     if !data.has_contention_series {
         let note = "timeseries.csv has no per-sample contention columns";
-        no_data(&left, &format!("{}: agent pods on pressured nodes", agent.name), note)?;
+        no_data(&left, "agent pods on pressured nodes", note)?;
         no_data(&right, "business pods evicted by the kubelet", note)?;
         return legend(legend_area, "policy", &entries);
     }
     let panels: [PanelSpec<'_, DB>; 2] = [
-        (&left, format!("{}: agent pods on pressured nodes", agent.name), "agent pods (pods)", |r| {
+        (&left, "agent pods on pressured nodes".to_string(), "agent pods (pods)", |r| {
             r.agent_pressured.unwrap_or(0)
         }),
         (&right, "business pods evicted by the kubelet".to_string(), "evicted so far (pods)", |r| {

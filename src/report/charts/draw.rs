@@ -404,6 +404,48 @@ fn draw_line<DB: DrawingBackend, Y: Ranged<ValueType = f64>>(
     Ok(())
 }
 
+/// The frame of a panel over simulated time: caption style, right margin, at most how many
+/// time ticks, and the room for the y labels.
+struct TimeFrame {
+    caption_style: TextStyle<'static>,
+    margin_right: u32,
+    x_ticks: usize,
+    y_label_area: u32,
+}
+
+/// A chart over simulated time (x) and a keyed y axis.
+type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<Keyed, Keyed>>;
+
+/// A chart with simulated time on x and `y_range` on y, its grid and axis descriptions drawn.
+fn time_chart<'a, DB: DrawingBackend, S: AsRef<str>>(
+    area: &'a DrawingArea<DB, Shift>,
+    caption: S,
+    frame: &TimeFrame,
+    axis: &TimeAxis,
+    y_range: Keyed,
+    y_desc: &str,
+) -> Result<TimeChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut chart = ChartBuilder::on(area)
+        .caption(caption, frame.caption_style.clone())
+        .margin_left(10)
+        .margin_right(frame.margin_right)
+        .margin_top(6)
+        .x_label_area_size(46)
+        .y_label_area_size(frame.y_label_area)
+        .build_cartesian_2d(axis.range(frame.x_ticks), y_range)?;
+    chart
+        .configure_mesh()
+        .x_desc(axis.desc())
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .label_style(label_style())
+        .axis_desc_style(desc_style())
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    Ok(chart)
+}
+
 fn coverage_panel<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     legend_area: &DrawingArea<DB, Shift>,
@@ -447,24 +489,8 @@ fn coverage_panel<DB: DrawingBackend>(
     } else {
         (0f64..y_max).keyed((0..=y_max.floor() as u32).map(f64::from).collect())
     };
-    let mut chart = ChartBuilder::on(plot)
-        .caption(caption, caption_style())
-        .margin_left(10)
-        .margin_right(20)
-        .margin_top(6)
-        .x_label_area_size(46)
-        .y_label_area_size(64)
-        .build_cartesian_2d(axis.range(13), y_range)?;
-    chart
-        .configure_mesh()
-        .x_desc(axis.desc())
-        .y_desc(y_desc)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
-        .label_style(label_style())
-        .axis_desc_style(desc_style())
-        .light_line_style(WHITE.mix(0.0))
-        .draw()?;
+    let frame = TimeFrame { caption_style: caption_style(), margin_right: 20, x_ticks: 13, y_label_area: 64 };
+    let mut chart = time_chart(plot, caption, &frame, &axis, y_range, &y_desc)?;
     let mut entries = Vec::new();
     for (i, run) in agent.runs.iter().enumerate() {
         let rows = data.rows(&agent.name, &run.policy);
@@ -771,24 +797,13 @@ fn contention_panel<DB: DrawingBackend>(
         let step = (most / 8).max(1);
         let y_range = (0f64..f64::from(most) * 1.15 + 0.2)
             .keyed((0..=most).step_by(step as usize).map(f64::from).collect());
-        let mut chart = ChartBuilder::on(area)
-            .caption(caption, TextStyle::from((FONT, 15).into_font().style(FontStyle::Bold)))
-            .margin_left(10)
-            .margin_right(16)
-            .margin_top(6)
-            .x_label_area_size(46)
-            .y_label_area_size(56)
-            .build_cartesian_2d(axis.range(7), y_range)?;
-        chart
-            .configure_mesh()
-            .x_desc(axis.desc())
-            .y_desc(y_desc)
-            .x_label_formatter(&|v| tick(*v))
-            .y_label_formatter(&|v| tick(*v))
-            .label_style(label_style())
-            .axis_desc_style(desc_style())
-            .light_line_style(WHITE.mix(0.0))
-            .draw()?;
+        let frame = TimeFrame {
+            caption_style: TextStyle::from((FONT, 15).into_font().style(FontStyle::Bold)),
+            margin_right: 16,
+            x_ticks: 7,
+            y_label_area: 56,
+        };
+        let mut chart = time_chart(area, caption, &frame, &axis, y_range, y_desc)?;
         for (i, run) in agent.runs.iter().enumerate() {
             let rows = data.rows(&agent.name, &run.policy);
             let pts = steps(rows, &axis, |r| f64::from(value(r)));

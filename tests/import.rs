@@ -393,6 +393,93 @@ fn malformed_input_names_file_document_object_and_field_and_exits_2() {
 }
 
 #[test]
+fn input_that_breaks_a_scenario_rule_is_reported_at_the_input_file_document_object_and_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let write = |name: &str, text: &str| fs::write(dir.join(name), text).unwrap();
+    write(
+        "pods.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n\
+         - kind: Pod\n  metadata: {name: ok, namespace: shop}\n  spec: {containers: [{name: a}]}\n\
+         - kind: Pod\n  metadata: {name: web-1, namespace: shop}\n  spec:\n    containers:\n    \
+         - {name: a, resources: {requests: {memory: 2Gi}, limits: {memory: 1Gi}}}\n",
+    );
+    write(
+        "tol.yaml",
+        "kind: Pod\nmetadata: {name: t, namespace: shop}\nspec:\n  tolerations: [{key: a, operator: Exists}, \
+         {key: b, operator: Maybe}]\n  containers: [{name: a}]\n",
+    );
+    write(
+        "pdbs.yaml",
+        "kind: PodDisruptionBudget\nmetadata: {name: both, namespace: shop}\n\
+         spec: {minAvailable: 1, maxUnavailable: 1, selector: {matchLabels: {app: web}}}\n",
+    );
+    write(
+        "nodes.yaml",
+        "kind: Node\nmetadata: {name: w1}\nspec:\n  taints:\n  - {key: node.kubernetes.io/not-ready, effect: NoExecute}\n  \
+         - {key: dedicated, value: \"a b\", effect: NoSchedule}\nstatus: {capacity: {cpu: \"4\", memory: 8Gi, pods: \"110\"}}\n",
+    );
+    write(
+        "values.yaml",
+        "cluster:\n  tolerations:\n  - {operator: Exists}\n  - {key: y, operator: Equal, effect: Soon}\n",
+    );
+    write("ok-values.yaml", "tolerations: []\n");
+    write(
+        "timeline.ron",
+        "[\n    (at: \"1h\", node: \"node-cp-0\", event: Silent),\n    // later\n    (at: \"2h\",\n     node: \"nope\", event: Silent),\n]\n",
+    );
+    let cases: [(&[&str], &[&str]); 8] = [
+        (
+            &["--pods", "pods.yaml"],
+            &[
+                "pods.yaml: document 1, items[1]: Pod \"shop/web-1\": spec.containers[*].resources.requests.memory: ",
+                "scenario field workloads[",
+            ],
+        ),
+        (
+            &["--pods", "tol.yaml"],
+            &["tol.yaml: document 1: Pod \"shop/t\": spec.tolerations[1].operator: ", "\"Maybe\""],
+        ),
+        (
+            &["--pdbs", "pdbs.yaml"],
+            &["pdbs.yaml: document 1: PodDisruptionBudget \"shop/both\": spec.", "both"],
+        ),
+        // The condition taint is left out, so the second taint is the entry's first.
+        (
+            &["--nodes", "nodes.yaml"],
+            &[
+                "nodes.yaml: document 1: Node \"w1\": spec.taints[1].value: ",
+                "scenario field nodes[0].taints[0].value",
+            ],
+        ),
+        (
+            &["--policy", "values.yaml:cluster.tolerations"],
+            &["values.yaml: document 1: cluster.tolerations[1].effect: ", "\"Soon\""],
+        ),
+        (&["--policy", "ok-values.yaml@nobody"], &["--policy \"ok-values.yaml@nobody\": ", "\"nobody\""]),
+        (&["--policy", "ok-values.yaml", "--name", ""], &["--name: "]),
+        (&["--timeline", "timeline.ron"], &["timeline.ron:5:12: [1].node: ", "\"nope\""]),
+    ];
+    for (args, needles) in cases {
+        for command in ["import", "run"] {
+            let mut all = vec![command];
+            all.extend(args);
+            if command == "run" {
+                all.extend(["--quiet", "--out", "out"]);
+            }
+            let o = taintsim(dir, &all);
+            let err = text(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{all:?}: {err}");
+            for n in needles {
+                assert!(err.contains(n), "{all:?}: {n:?} missing in {err}");
+            }
+            assert!(!err.contains("composed scenario"), "{all:?}: {err}");
+            assert!(o.stdout.is_empty() && !dir.join("out").exists(), "{all:?}: nothing written");
+        }
+    }
+}
+
+#[test]
 fn the_readme_import_example_runs_on_the_shared_node_lists() {
     let Some(openshift) = shared("nodes-openshift-gcp-controlplane.yaml") else { return };
     let Some(eks) = shared("nodes-eks.yaml") else { return };

@@ -128,8 +128,15 @@ pub const COMPOSED_ORIGIN: &str = "(composed scenario)";
 /// Composes the inputs and loads the result (with `seed` replacing the scenario's).
 pub fn compose_and_load(inputs: &Inputs, seed: Option<u64>) -> Result<(Composed, Scenario), ComposeError> {
     let composed = import::compose(inputs).map_err(ComposeError::Input)?;
-    let scenario = scenario::check_str_with_seed(&composed.source, COMPOSED_ORIGIN, seed)
-        .map_err(|mut e| ComposeError::Scenario(e.swap_remove(0)))?;
+    let scenario =
+        scenario::check_str_with_seed(&composed.source, COMPOSED_ORIGIN, seed).map_err(|mut e| {
+            let first = e.swap_remove(0);
+            // A rule broken by an input is reported at that input.
+            match first.diagnostic().and_then(|d| composed.origins.locate(d)) {
+                Some(at_input) => ComposeError::Input(at_input),
+                None => ComposeError::Scenario(first),
+            }
+        })?;
     Ok((composed, scenario))
 }
 

@@ -3,6 +3,7 @@
 //! does not model are recorded in [`Notes`], never dropped silently.
 
 use super::error::{ImportError, Place};
+use super::origin::Origin;
 use super::out::{
     AffinityOut, Empty, EmptyDirOut, IntOrPercent, LabelSelectorOut, NodeAffinityOut, NodeSelectorOut,
     PdbOut, PodShape, PreferredOut, RequirementOut, TermOut, TolerationOut, VolumeOut,
@@ -125,6 +126,11 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
     let labels = valid_labels(node.metadata.labels.as_ref(), &name, "node labels", notes);
     let spec = node.spec.clone().unwrap_or_default();
     let status = node.status.clone().unwrap_or_default();
+    let mut origin = Origin::new(place)
+        .field("name", "metadata.name")
+        .field("labels", "metadata.labels")
+        .field("unschedulable", "spec.unschedulable")
+        .field("allocatable", "status.allocatable");
     let mut taints = Vec::new();
     for (i, t) in spec.taints.iter().flatten().enumerate() {
         if CONDITION_TAINTS.contains(&t.key.as_str()) {
@@ -137,6 +143,7 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
                 format!("unknown effect {:?} (NoSchedule, PreferNoSchedule or NoExecute)", t.effect),
             ));
         }
+        origin = origin.field(format!("taints[{}]", taints.len()), format!("spec.taints[{i}]"));
         taints.push(TaintOut {
             key: t.key.clone(),
             value: t.value.clone().unwrap_or_default(),
@@ -147,6 +154,9 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
     let allocatable = resource_map(place, "status.allocatable", status.allocatable.as_ref())?;
     if capacity.is_empty() {
         capacity = allocatable.clone();
+        origin = origin.field("capacity", "status.allocatable");
+    } else {
+        origin = origin.field("capacity", "status.capacity");
     }
     for needed in ["cpu", "memory", "pods"] {
         if !capacity.contains_key(needed) {
@@ -194,6 +204,7 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
         unschedulable: spec.unschedulable.unwrap_or(false),
         capacity,
         allocatable,
+        origin: Some(origin),
     };
     Ok((def, events))
 }
@@ -575,5 +586,16 @@ pub(crate) fn pdb(obj: &RawObject, notes: &mut Notes) -> Result<Option<PdbOut>, 
         max_unavailable,
         selector,
         unhealthy_pod_eviction_policy: spec.unhealthy_pod_eviction_policy,
+        origin: Some(
+            Origin::new(&obj.place)
+                .field("name", "metadata.name")
+                .field("namespace", "metadata.namespace")
+                .field("min_available", "spec.minAvailable")
+                .field("max_unavailable", "spec.maxUnavailable")
+                .field("selector", "spec.selector")
+                .field("selector.match_labels", "spec.selector.matchLabels")
+                .field("selector.match_expressions", "spec.selector.matchExpressions")
+                .field("unhealthy_pod_eviction_policy", "spec.unhealthyPodEvictionPolicy"),
+        ),
     }))
 }

@@ -3,10 +3,14 @@
 use std::fmt;
 
 /// Where in the input a problem is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Place {
-    /// The file as given on the command line.
+    /// The file as given on the command line (or the option, such as `--name`).
     pub file: String,
+    /// The line in the file, counted from 1, for text files such as a timeline file.
+    pub line: Option<usize>,
+    /// The column of that line, counted from 1.
+    pub column: Option<usize>,
     /// The document of a multi-document stream, counted from 1 (empty documents, such as
     /// those Helm writes for disabled templates, are not counted).
     pub document: Option<usize>,
@@ -19,6 +23,12 @@ pub struct Place {
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
+        if let Some(l) = self.line {
+            write!(f, ":{l}")?;
+            if let Some(c) = self.column {
+                write!(f, ":{c}")?;
+            }
+        }
         if let Some(d) = self.document {
             write!(f, ": document {d}")?;
         }

@@ -4,6 +4,7 @@
 
 use super::convert::{Notes, PodInput, pod_shape};
 use super::error::{ImportError, Place};
+use super::origin::Origin;
 use super::out::{KindOut, PodShape, WorkloadOut};
 use super::read::{RawObject, typed};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
@@ -86,7 +87,12 @@ pub(crate) fn agents(
             name: name.clone(),
             daemon_set: kind == KindOut::DaemonSet,
         });
-        out.push(WorkloadOut::new(name, namespace, kind, replicas, None, shape));
+        let origin = Origin::new(&obj.place)
+            .field("name", "metadata.name")
+            .field("namespace", "metadata.namespace")
+            .field("replicas", "spec.replicas")
+            .pod_fields("spec.template.spec", "spec.template.metadata");
+        out.push(WorkloadOut::new(name, namespace, kind, replicas, None, shape).from_input(origin));
     }
     if !skipped.is_empty() {
         let list: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
@@ -272,7 +278,10 @@ pub(crate) fn business(
             KindOut::DaemonSet => (None, None),
             KindOut::Pod => (None, Some(g.pods)),
         };
-        out.push(WorkloadOut::new(name, g.namespace, g.kind, replicas, count, g.shape));
+        // The first pod stands for the workload.
+        let origin =
+            Origin::new(&g.place).pod_fields("spec", "metadata").field("namespace", "metadata.namespace");
+        out.push(WorkloadOut::new(name, g.namespace, g.kind, replicas, count, g.shape).from_input(origin));
     }
     if finished > 0 {
         notes.warnings.push(format!("finished pods (phase Succeeded or Failed) left out: {finished}"));

@@ -15,12 +15,14 @@
 mod convert;
 pub mod error;
 mod group;
+mod origin;
 mod out;
 mod policy;
 pub(crate) mod read;
 mod ron_text;
 
 pub use error::{ImportError, Place};
+pub use origin::Origins;
 
 use crate::scenario::file::EventFile;
 use crate::scenario::{DEFAULT_SCENARIO_SOURCE, POOL_LABEL};
@@ -70,6 +72,9 @@ pub struct Composed {
     /// Present but unsupported input, one line per kind of field (also in the scenario's
     /// `ignored` list).
     pub ignored: Vec<String>,
+    /// Where the entries written from the inputs came from, to report a scenario rule they
+    /// break at the input.
+    pub origins: Origins,
 }
 
 /// The name of a composed scenario when none is given: the stem of the first input file.
@@ -114,6 +119,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     // Nodes and the timeline events that give them their current state.
     let mut nodes = None;
     let mut condition_events: Vec<EventFile> = Vec::new();
+    let mut condition_origins: Vec<Option<origin::Origin>> = Vec::new();
     let mut node_names: BTreeSet<String> = BTreeSet::new();
     let mut pools: BTreeSet<String> = BTreeSet::new();
     let mut zones: BTreeSet<String> = BTreeSet::new();
@@ -139,6 +145,9 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             }
             pools.extend(node.labels.get(POOL_LABEL).cloned());
             zones.extend(node.labels.get(crate::model::keys::ZONE_LABEL).cloned());
+            condition_origins.extend(
+                events.iter().map(|_| Some(origin::Origin::new(&obj.place).whole("status.conditions"))),
+            );
             condition_events.extend(events);
             list.push(node);
         }
@@ -270,9 +279,15 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
                     format!("{e} (a RON list of timeline entries)"),
                 )
             })?;
-            let entries: Vec<String> = entries.into_iter().map(|e| ron_text::tidy(e).to_string()).collect();
+            let entries: Vec<&str> = entries.into_iter().map(ron_text::tidy).collect();
+            // Where each entry starts in the file (the entries are slices of its text).
+            let lines: Vec<usize> = entries
+                .iter()
+                .map(|e| origin::line_of(&text, e.as_ptr() as usize - text.as_ptr() as usize))
+                .collect();
+            let entries: Vec<String> = entries.into_iter().map(str::to_string).collect();
             described.push(format!("timeline from {}", file_name(path)));
-            Some(entries)
+            Some((path.display().to_string(), entries, lines))
         }
         None => None,
     };
@@ -368,7 +383,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             },
             "timeline" => Some(timeline_text(
                 &condition_events,
-                timeline_file.as_deref(),
+                timeline_file.as_ref().map(|(_, e, _)| e.as_slice()),
                 Some(field.value()),
                 nodes_given.then_some(&node_names),
                 &all_names,
@@ -404,13 +419,43 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         }
     }
     if !written.contains("timeline") && (!condition_events.is_empty() || timeline_file.is_some()) {
-        let t =
-            timeline_text(&condition_events, timeline_file.as_deref(), None, None, &all_names, &mut notes);
+        let t = timeline_text(
+            &condition_events,
+            timeline_file.as_ref().map(|(_, e, _)| e.as_slice()),
+            None,
+            None,
+            &all_names,
+            &mut notes,
+        );
         body.push(format!("    timeline: {t},"));
     }
     let ignored = notes.ignored_lines();
     if !ignored.is_empty() {
         body.push(format!("    ignored: {},", to_ron(&ignored, 4)));
+    }
+
+    let mut origins = Origins::default();
+    if let Some(list) = &nodes {
+        origins.set_list("nodes", list.iter().map(|n| n.origin.clone()).collect());
+    }
+    if let Some(list) = &workloads {
+        origins.set_list("workloads", list.iter().map(|w| w.origin.clone()).collect());
+    }
+    if let Some(list) = &agents {
+        origins.set_list("agents", list.iter().map(|w| w.origin.clone()).collect());
+    }
+    if let Some(list) = &pdbs {
+        origins.set_list("pdbs", list.iter().map(|p| p.origin.clone()).collect());
+    }
+    if let Some(list) = &policies {
+        origins.set_list("policies", list.iter().map(|p| p.origin.clone()).collect());
+    }
+    origins.set_list("timeline", condition_origins);
+    if inputs.name.is_some() {
+        origins.set_option("name", "--name");
+    }
+    if let Some((file, _, lines)) = &timeline_file {
+        origins.set_timeline_file(file, condition_events.len(), lines.clone());
     }
 
     let mut source = String::new();
@@ -428,7 +473,10 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         source.push('\n');
     }
     source.push_str(")\n");
-    Ok(Composed { source, warnings: notes.warnings.clone(), ignored })
+    if let Some((_, entries, _)) = &timeline_file {
+        origins.place_timeline_entries(&source, entries);
+    }
+    Ok(Composed { source, warnings: notes.warnings.clone(), ignored, origins })
 }
 
 /// What an entry of the default scenario names, read from its text without knowing every

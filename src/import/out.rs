@@ -1,6 +1,7 @@
 //! The scenario-file entries the importer writes, as serde types that print the README's
 //! RON format (snake_case fields, Kubernetes field names inside tolerations and affinity).
 
+use super::origin::Origin;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -42,6 +43,9 @@ pub(crate) struct WorkloadOut {
     pub(crate) volumes: Vec<VolumeOut>,
     #[serde(skip_serializing_if = "is_false")]
     pub(crate) one_per_node: bool,
+    /// Where the entry came from (not written).
+    #[serde(skip)]
+    pub(crate) origin: Option<Origin>,
 }
 
 impl WorkloadOut {
@@ -90,7 +94,13 @@ impl WorkloadOut {
             annotations,
             volumes,
             one_per_node,
+            origin: None,
         }
+    }
+
+    /// The entry with its origin.
+    pub(crate) fn from_input(self, origin: Origin) -> WorkloadOut {
+        WorkloadOut { origin: Some(origin), ..self }
     }
 }
 
@@ -245,6 +255,9 @@ pub(crate) struct PdbOut {
     pub(crate) selector: LabelSelectorOut,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) unhealthy_pod_eviction_policy: Option<String>,
+    /// Where the entry came from (not written).
+    #[serde(skip)]
+    pub(crate) origin: Option<Origin>,
 }
 
 /// A budget count or percentage.
@@ -273,6 +286,9 @@ pub(crate) struct PolicyOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) applies_to: Option<Vec<String>>,
     pub(crate) tolerations: Vec<TolerationOut>,
+    /// Where the entry came from (not written).
+    #[serde(skip)]
+    pub(crate) origin: Option<Origin>,
 }
 
 /// Prints `value` as RON, indented to sit at `indent` spaces inside the scenario struct.
@@ -343,6 +359,9 @@ pub(crate) struct NodeOut {
     pub(crate) capacity: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) allocatable: BTreeMap<String, String>,
+    /// Where the entry came from (not written).
+    #[serde(skip)]
+    pub(crate) origin: Option<Origin>,
 }
 
 /// A taint.

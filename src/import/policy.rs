@@ -6,6 +6,7 @@
 
 use super::convert::toleration;
 use super::error::{ImportError, Place};
+use super::origin::Origin;
 use super::out::PolicyOut;
 use super::read::read_values;
 use k8s_openapi::api::core::v1::Toleration;
@@ -19,6 +20,8 @@ pub(crate) struct PolicySpec {
     pub(crate) file: String,
     pub(crate) path: Vec<String>,
     pub(crate) applies_to: Option<Vec<String>>,
+    /// The option as given.
+    pub(crate) text: String,
 }
 
 fn valid_policy_name(name: &str) -> bool {
@@ -60,7 +63,7 @@ pub(crate) fn parse_spec(text: &str) -> Result<PolicySpec, String> {
     if rest.is_empty() {
         return Err(format!("{text:?}: no file named"));
     }
-    Ok(PolicySpec { name, file: rest.to_string(), path, applies_to })
+    Ok(PolicySpec { name, file: rest.to_string(), path, applies_to, text: text.to_string() })
 }
 
 /// The policy a spec names.
@@ -121,6 +124,7 @@ pub(crate) fn load(spec: &PolicySpec) -> Result<PolicyOut, ImportError> {
         Value::Array(a) => a,
         _ => return Err(ImportError::at(&place, field, "expected a list of tolerations")),
     };
+    let list_field = field.clone();
     let mut tolerations = Vec::new();
     for (i, t) in list.iter().enumerate() {
         let item_field = if field.is_empty() { format!("[{i}]") } else { format!("{field}[{i}]") };
@@ -147,11 +151,17 @@ pub(crate) fn load(spec: &PolicySpec) -> Result<PolicyOut, ImportError> {
         Path::new(&spec.file).file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let source =
         if spec.path.is_empty() { file_name } else { format!("{file_name}:{}", spec.path.join(".")) };
+    let option = Place { file: format!("--policy {:?}", spec.text), ..Place::default() };
+    let origin = Origin::new(&place)
+        .field("tolerations", list_field)
+        .field_at("name", option.clone(), "")
+        .field_at("applies_to", option, "");
     Ok(PolicyOut {
         name,
         description: format!("Tolerations from {source}."),
         applies_to: spec.applies_to.clone(),
         tolerations,
+        origin: Some(origin),
     })
 }
 

@@ -92,7 +92,7 @@ pub(crate) fn agents(
             .field("namespace", "metadata.namespace")
             .field("replicas", "spec.replicas")
             .pod_fields("spec.template.spec", "spec.template.metadata");
-        out.push(WorkloadOut::new(name, namespace, kind, replicas, None, shape).from_input(origin));
+        out.push(WorkloadOut::new(name, namespace, kind, replicas, None, shape).with_origin(origin));
     }
     if !skipped.is_empty() {
         let list: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
@@ -281,7 +281,7 @@ pub(crate) fn business(
         // The first pod stands for the workload.
         let origin =
             Origin::new(&g.place).pod_fields("spec", "metadata").field("namespace", "metadata.namespace");
-        out.push(WorkloadOut::new(name, g.namespace, g.kind, replicas, count, g.shape).from_input(origin));
+        out.push(WorkloadOut::new(name, g.namespace, g.kind, replicas, count, g.shape).with_origin(origin));
     }
     if finished > 0 {
         notes.warnings.push(format!("finished pods (phase Succeeded or Failed) left out: {finished}"));

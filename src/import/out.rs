@@ -99,7 +99,7 @@ impl WorkloadOut {
     }
 
     /// The entry with its origin.
-    pub(crate) fn from_input(self, origin: Origin) -> WorkloadOut {
+    pub(crate) fn with_origin(self, origin: Origin) -> WorkloadOut {
         WorkloadOut { origin: Some(origin), ..self }
     }
 }

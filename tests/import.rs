@@ -257,11 +257,45 @@ fn policies_come_from_toleration_lists_and_values_file_paths() {
     };
     let (_, sc) = load(&inputs);
     let names: Vec<&str> = sc.policies.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["values", "fast", "no-tolerations"]);
-    assert_eq!(sc.policies[0].applies_to, ["deepfence-agent"]);
-    assert_eq!(sc.policies[1].tolerations.len(), 2);
-    assert_eq!(sc.policies[1].tolerations[0].toleration_seconds, Some(30));
-    assert!(sc.policies[2].tolerations.is_empty() && sc.policies[2].applies_to.is_empty());
+    // The manifest's own tolerations come first, one policy per agent.
+    assert_eq!(
+        names,
+        [
+            "deepfence-agent-as-rendered",
+            "deepfence-agent-cluster-as-rendered",
+            "values",
+            "fast",
+            "no-tolerations"
+        ]
+    );
+    let rendered = &sc.policies[0];
+    assert_eq!(rendered.applies_to, ["deepfence-agent"]);
+    assert_eq!(
+        rendered.tolerations,
+        workload(&sc, "deepfence-agent").template.tolerations,
+        "as the manifest gives them"
+    );
+    assert_eq!(sc.policies[1].applies_to, ["deepfence-agent-cluster"]);
+    let sc_policies = &sc.policies[2..];
+    assert_eq!(sc_policies[0].applies_to, ["deepfence-agent"]);
+    assert_eq!(sc_policies[1].tolerations.len(), 2);
+    assert_eq!(sc_policies[1].tolerations[0].toleration_seconds, Some(30));
+    assert!(sc_policies[2].tolerations.is_empty() && sc_policies[2].applies_to.is_empty());
+    // Without --policy: the manifest's own tolerations beside the default policies, and a
+    // policy of that name given explicitly is not doubled.
+    let (_, sc) =
+        load(&Inputs { nodes: Some(data("nodes.yaml")), agents: Some(AGENTS.into()), ..Inputs::default() });
+    let names: Vec<&str> = sc.policies.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(&names[..2], ["deepfence-agent-as-rendered", "deepfence-agent-cluster-as-rendered"]);
+    assert!(names.contains(&"chart-exists-pair") && names.contains(&"none"), "{names:?}");
+    let (_, sc) = load(&Inputs {
+        agents: Some(AGENTS.into()),
+        policies: vec![format!("deepfence-agent-as-rendered={}", data("no-tolerations.yaml").display())],
+        ..Inputs::default()
+    });
+    let names: Vec<&str> = sc.policies.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["deepfence-agent-cluster-as-rendered", "deepfence-agent-as-rendered"]);
+    assert!(sc.policies[1].tolerations.is_empty());
     let missing = compose(&Inputs {
         policies: vec![format!("{}:agent.tolerations", data("values.yaml").display())],
         ..Inputs::default()

@@ -34,7 +34,8 @@ Policies (--policy, repeatable; replaces the default policies):
   FILE holds a list of tolerations, or a mapping with a top-level `tolerations` key, or (with
   :KEY.PATH) a Helm values file whose tolerations are at that dotted key path. NAME defaults
   to the file's stem plus the path without its last `tolerations`; @AGENT limits the policy to
-  those agents (applies_to).
+  those agents (applies_to). With --agents, each agent also runs with the tolerations the
+  manifest gives it (policy <agent>-as-rendered), the baseline the others are compared with.
 
 Exit status: 0 on success; 2 on bad input (the message names file, document, object and
 field); 1 when the scenario file cannot be written.";

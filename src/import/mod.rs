@@ -269,6 +269,55 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         policies = Some(list);
     }
 
+    // Names known in the composed scenario, to adapt the default parts that refer to them.
+    let default_names = |field: &str| -> Vec<String> {
+        field_value(field)
+            .and_then(|v| ron_text::list_entries(v).ok())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|e| EntryRefs::read(e).and_then(|w| w.get::<String>("name")))
+            .collect()
+    };
+    // Each agent of a manifest is also run with the tolerations the manifest gives it: the
+    // baseline the other policies are compared against.
+    let mut as_rendered: Vec<PolicyOut> = Vec::new();
+    if let (Some(list), Some(path)) = (&agents, &inputs.agents) {
+        let taken: BTreeSet<String> = match &policies {
+            Some(given) => given.iter().map(|p| p.name.clone()).collect(),
+            None => default_names("policies").into_iter().collect(),
+        };
+        for a in list {
+            let name = format!("{}-as-rendered", a.name);
+            if taken.contains(&name) {
+                continue;
+            }
+            let kind = match a.kind {
+                out::KindOut::DaemonSet => "DaemonSet",
+                _ => "Deployment",
+            };
+            as_rendered.push(PolicyOut {
+                name,
+                description: format!(
+                    "The tolerations {} gives {kind} {}/{} (the manifest as rendered).",
+                    file_name(path),
+                    a.namespace,
+                    a.name
+                ),
+                applies_to: Some(vec![a.name.clone()]),
+                tolerations: a.tolerations.clone(),
+                origin: a.origin.clone(),
+            });
+        }
+    }
+    if !as_rendered.is_empty() {
+        let names: Vec<&str> = as_rendered.iter().map(|p| p.name.as_str()).collect();
+        described.push(format!("the manifest's own tolerations as policies {}", names.join(", ")));
+    }
+    let policies = match policies {
+        Some(given) if !as_rendered.is_empty() => Some(as_rendered.iter().cloned().chain(given).collect()),
+        other => other,
+    };
+
     let timeline_file = match &inputs.timeline {
         Some(path) => {
             let text = std::fs::read_to_string(path)
@@ -292,15 +341,6 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         None => None,
     };
 
-    // Names known in the composed scenario, to adapt the default parts that refer to them.
-    let default_names = |field: &str| -> Vec<String> {
-        field_value(field)
-            .and_then(|v| ron_text::list_entries(v).ok())
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|e| EntryRefs::read(e).and_then(|w| w.get::<String>("name")))
-            .collect()
-    };
     let agent_names: BTreeSet<String> = match &agents {
         Some(list) => list.iter().map(|a| a.name.clone()).collect(),
         None => default_names("agents").into_iter().collect(),
@@ -316,6 +356,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         .unwrap_or_default();
 
     let mut body: Vec<String> = Vec::new();
+    let mut default_policy_count = 0;
     let mut written: BTreeSet<String> = BTreeSet::new();
     let mut kept_workload_names: BTreeSet<String> = BTreeSet::new();
     let nodes_given = nodes.is_some();
@@ -374,7 +415,18 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             "agents" => agents.as_ref().map(|a| to_ron(a, 4)),
             "policies" => match &policies {
                 Some(p) => Some(to_ron(p, 4)),
-                None if agents.is_some() => Some(default_policies(field.value(), &agent_names, &mut notes)),
+                None if agents.is_some() => {
+                    let rendered = to_ron(&as_rendered, 4);
+                    let mut entries: Vec<String> = ron_text::list_entries(&rendered)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|e| ron_text::tidy(e).to_string())
+                        .collect();
+                    let defaults = default_policies(field.value(), &agent_names, &mut notes);
+                    default_policy_count = defaults.len();
+                    entries.extend(defaults);
+                    Some(list_text(&entries))
+                }
                 None => None,
             },
             "pdbs" => match &pdbs {
@@ -447,8 +499,16 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     if let Some(list) = &pdbs {
         origins.set_list("pdbs", list.iter().map(|p| p.origin.clone()).collect());
     }
-    if let Some(list) = &policies {
-        origins.set_list("policies", list.iter().map(|p| p.origin.clone()).collect());
+    match &policies {
+        Some(list) => origins.set_list("policies", list.iter().map(|p| p.origin.clone()).collect()),
+        None => origins.set_list(
+            "policies",
+            as_rendered
+                .iter()
+                .map(|p| p.origin.clone())
+                .chain(std::iter::repeat_n(None, default_policy_count))
+                .collect(),
+        ),
     }
     origins.set_list("timeline", condition_origins);
     if inputs.name.is_some() {
@@ -524,7 +584,7 @@ fn list_text(entries: &[String]) -> String {
 
 /// The default policies, with `applies_to` narrowed to the agents present; a policy left
 /// with none is dropped.
-fn default_policies(value: &str, agents: &BTreeSet<String>, notes: &mut Notes) -> String {
+fn default_policies(value: &str, agents: &BTreeSet<String>, notes: &mut Notes) -> Vec<String> {
     let mut kept = Vec::new();
     for e in ron_text::list_entries(value).unwrap_or_default() {
         let Some(p) = EntryRefs::read(e) else {
@@ -557,7 +617,7 @@ fn default_policies(value: &str, agents: &BTreeSet<String>, notes: &mut Notes) -
             }
         }
     }
-    list_text(&kept)
+    kept
 }
 
 /// The default budgets whose `workload` still exists.
@@ -778,7 +838,8 @@ mod tests {
             ]"#,
             &agents,
             &mut notes,
-        );
+        )
+        .join("\n");
         assert!(
             text.contains(r#"(applies_to: ["a"], name: "both", tolerations: [(operator: "Exists")])"#),
             "{text}"

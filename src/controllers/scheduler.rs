@@ -125,6 +125,9 @@ pub enum Reason {
     /// NodeResourcesFit: not enough ephemeral-storage left.
     InsufficientEphemeralStorage,
     /// NodeResourcesFit: not enough of an extended resource (such as `nvidia.com/gpu`) left.
+    /// One reason for every extended resource: which ones are short is told apart where it is
+    /// reported ([`short_extended_resources`], [`FitError::extended`]), so that upstream's
+    /// `Insufficient nvidia.com/gpu` can be printed.
     InsufficientExtendedResource,
 }
 
@@ -142,6 +145,8 @@ impl Reason {
     ];
 
     /// A stable, machine-friendly code (`untolerated-taint`, `insufficient-cpu`, ...).
+    /// `insufficient-extended-resource` stands for a shortage of any extended resource; the
+    /// resource's name is not part of the code.
     pub fn code(self) -> &'static str {
         match self {
             Reason::NodeUnschedulable => "node-unschedulable",
@@ -156,6 +161,10 @@ impl Reason {
     }
 
     /// The text kube-scheduler uses for this reason in its "0/N nodes are available" message.
+    /// Upstream names the extended resource (`Insufficient nvidia.com/gpu`); without the name
+    /// at hand, [`Reason::InsufficientExtendedResource`] reads `Insufficient extended
+    /// resource`, which the scheduler's messages print only if no name was recorded (see
+    /// [`FitError`] and [`resources_fit_messages`]).
     pub fn message(self) -> &'static str {
         match self {
             Reason::NodeUnschedulable => "node(s) were unschedulable",
@@ -266,23 +275,37 @@ impl FilterStatus {
 }
 
 /// Why no node was chosen: how many nodes failed for each reason (a node short of two
-/// resources counts under both), like upstream's `FitError` diagnosis.
+/// resources counts under both), like upstream's `FitError` diagnosis. Extended resources are
+/// also counted by name, as upstream's reasons name them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FitError {
     num_all_nodes: usize,
     counts: [u32; Reason::ALL.len()],
+    /// Nodes short of each extended resource, in name order; empty (no allocation) unless an
+    /// extended resource was short.
+    extended: Vec<(Box<str>, u32)>,
 }
 
 impl FitError {
     /// An error for a cluster of `num_all_nodes` nodes with no reason counted yet.
     pub fn new(num_all_nodes: usize) -> FitError {
-        FitError { num_all_nodes, counts: [0; Reason::ALL.len()] }
+        FitError { num_all_nodes, counts: [0; Reason::ALL.len()], extended: Vec::new() }
     }
 
-    /// Counts one node that failed for `reasons`.
+    /// Counts one node that failed for `reasons`. For a node with
+    /// [`Reason::InsufficientExtendedResource`], also call [`FitError::record_extended`] for
+    /// each resource it is short of.
     pub fn record(&mut self, reasons: Reasons) {
         for r in reasons.iter() {
             self.counts[r as usize] += 1;
+        }
+    }
+
+    /// Counts one node short of the extended resource `resource`.
+    pub fn record_extended(&mut self, resource: &str) {
+        match self.extended.binary_search_by(|(name, _)| (**name).cmp(resource)) {
+            Ok(i) => self.extended[i].1 += 1,
+            Err(i) => self.extended.insert(i, (resource.into(), 1)),
         }
     }
 
@@ -291,7 +314,8 @@ impl FitError {
         self.num_all_nodes
     }
 
-    /// Nodes that failed for `reason`.
+    /// Nodes that failed for `reason` (for [`Reason::InsufficientExtendedResource`], nodes
+    /// short of at least one extended resource).
     pub fn count(&self, reason: Reason) -> u32 {
         self.counts[reason as usize]
     }
@@ -300,14 +324,29 @@ impl FitError {
     pub fn iter(&self) -> impl Iterator<Item = (Reason, u32)> + '_ {
         Reason::ALL.into_iter().map(|r| (r, self.count(r))).filter(|(_, n)| *n > 0)
     }
+
+    /// (extended resource, nodes short of it), in name order.
+    pub fn extended(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        self.extended.iter().map(|(name, n)| (&**name, *n))
+    }
 }
 
 impl fmt::Display for FitError {
-    /// `0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Too many pods.`
+    /// `0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Too many pods.` The
+    /// reasons come in [`Reason::ALL`] order; extended resources in name order where
+    /// [`Reason::InsufficientExtendedResource`] stands, each under its own name
+    /// (`3 Insufficient nvidia.com/gpu`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "0/{} nodes are available", self.num_all_nodes)?;
         let mut sep = ": ";
         for (reason, n) in self.iter() {
+            if reason == Reason::InsufficientExtendedResource && !self.extended.is_empty() {
+                for (name, n) in self.extended() {
+                    write!(f, "{sep}{n} Insufficient {name}")?;
+                    sep = ", ";
+                }
+                continue;
+            }
             write!(f, "{sep}{n} {}", reason.message())?;
             sep = ", ";
         }
@@ -476,6 +515,10 @@ pub fn filter_node_affinity(pod: &PodView, node: &NodeView) -> FilterStatus {
 /// is short when the request exceeds `allocatable - requested`. Any shortfall gives
 /// `UnschedulableAndUnresolvable` when some short resource's request exceeds the node's whole
 /// allocatable of it, `Unschedulable` otherwise. Requests are used as given: no defaults.
+///
+/// The status names no extended resource, only [`Reason::InsufficientExtendedResource`]; ask
+/// [`short_extended_resources`] which ones are short (the rare case), so that the common one
+/// allocates nothing.
 pub fn filter_resources_fit(
     requests: &ResourceList,
     allocatable: &ResourceList,
@@ -487,28 +530,74 @@ pub fn filter_resources_fit(
     if i64::from(pod_count) + 1 > allocatable.get("pods").units_ceil() {
         short = short.with(Reason::TooManyPods);
     }
-    if !requests.is_zero() {
-        for (name, q) in requests.iter() {
-            if name == "pods" {
-                continue;
-            }
-            let request = q.milli();
-            if request <= 0 {
-                continue;
-            }
-            let total = allocatable.get(name).milli();
-            let used = requested.get(name).milli();
-            if request > total - used {
-                short = short.with(Reason::insufficient(name));
-                unresolvable |= request > total;
-            }
-        }
+    for (name, beyond_node) in short_resources(requests, allocatable, requested) {
+        short = short.with(Reason::insufficient(name));
+        unresolvable |= beyond_node;
     }
     match (short.is_empty(), unresolvable) {
         (true, _) => FilterStatus::Success,
         (false, false) => FilterStatus::Unschedulable(short),
         (false, true) => FilterStatus::UnschedulableAndUnresolvable(short),
     }
+}
+
+/// The resources other than `pods` that a pod requesting `requests` is short of on a node
+/// (see [`filter_resources_fit`]), in name order, each with whether the request exceeds the
+/// node's whole allocatable of it.
+fn short_resources<'r>(
+    requests: &'r ResourceList,
+    allocatable: &'r ResourceList,
+    requested: &'r ResourceList,
+) -> impl Iterator<Item = (&'r str, bool)> + 'r {
+    let checked = if requests.is_zero() { None } else { Some(requests.iter()) };
+    checked.into_iter().flatten().filter_map(|(name, q)| {
+        let request = q.milli();
+        if name == "pods" || request <= 0 {
+            return None;
+        }
+        let total = allocatable.get(name).milli();
+        let used = requested.get(name).milli();
+        (request > total - used).then_some((name.as_str(), request > total))
+    })
+}
+
+/// The extended resources (every resource but `pods`, cpu, memory and ephemeral-storage) that
+/// a pod requesting `requests` is short of on a node, in name order: the resources behind a
+/// [`Reason::InsufficientExtendedResource`] from [`filter_resources_fit`] with the same
+/// arguments.
+pub fn short_extended_resources<'r>(
+    requests: &'r ResourceList,
+    allocatable: &'r ResourceList,
+    requested: &'r ResourceList,
+) -> impl Iterator<Item = &'r str> + 'r {
+    short_resources(requests, allocatable, requested)
+        .map(|(name, _)| name)
+        .filter(|name| Reason::insufficient(name) == Reason::InsufficientExtendedResource)
+}
+
+/// kube-scheduler's text for each reason in `reasons`, a status of [`filter_resources_fit`]
+/// for the same `requests`, `allocatable` and `requested`, in [`Reason::ALL`] order: an
+/// extended-resource shortfall is named per resource (`Insufficient nvidia.com/gpu`), in name
+/// order.
+pub fn resources_fit_messages(
+    reasons: Reasons,
+    requests: &ResourceList,
+    allocatable: &ResourceList,
+    requested: &ResourceList,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in reasons.iter() {
+        if r == Reason::InsufficientExtendedResource {
+            let before = out.len();
+            let names = short_extended_resources(requests, allocatable, requested);
+            out.extend(names.map(|name| format!("Insufficient {name}")));
+            if out.len() > before {
+                continue;
+            }
+        }
+        out.push(r.message().to_string());
+    }
+    out
 }
 
 /// Every modeled filter of the default profile, in its order (NodeUnschedulable,
@@ -858,7 +947,16 @@ impl Scheduler {
             processed += 1;
             match run_filters(pod, &nodes[index]) {
                 FilterStatus::Success => self.feasible.push(index),
-                rejected => error.record(rejected.reasons()),
+                rejected => {
+                    let reasons = rejected.reasons();
+                    error.record(reasons);
+                    if reasons.contains(Reason::InsufficientExtendedResource) {
+                        let node = &nodes[index];
+                        for name in short_extended_resources(pod.requests, node.allocatable, node.requested) {
+                            error.record_extended(name);
+                        }
+                    }
+                }
             }
         }
         self.next_start = (self.next_start + processed) % num_all;
@@ -893,8 +991,8 @@ impl Scheduler {
 mod tests {
     use super::*;
     use crate::engine::rng::seeded;
-    use crate::model::Operator;
     use crate::model::selector::{NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm};
+    use crate::model::{Operator, Quantity};
 
     /// Owned node data for building [`NodeView`]s in tests.
     #[derive(Clone)]
@@ -1101,6 +1199,34 @@ mod tests {
     }
 
     #[test]
+    fn the_short_extended_resources_are_named_in_order_and_cpu_is_left_out() {
+        let alloc = ResourceList::from([("cpu", "1"), ("nvidia.com/gpu", "1"), ("pods", "1")]);
+        let used = ResourceList::from([("nvidia.com/gpu", "1")]);
+        let pod = ResourceList::from([
+            ("cpu", "2"),
+            ("memory", "1Gi"),
+            ("nvidia.com/gpu", "1"),
+            ("example.com/fpga", "1"),
+            ("example.com/nic", "0"),
+        ]);
+        let names: Vec<&str> = short_extended_resources(&pod, &alloc, &used).collect();
+        assert_eq!(names, ["example.com/fpga", "nvidia.com/gpu"]);
+        let status = filter_resources_fit(&pod, &alloc, &used, 1);
+        assert_eq!(
+            resources_fit_messages(status.reasons(), &pod, &alloc, &used),
+            [
+                "Too many pods",
+                "Insufficient cpu",
+                "Insufficient memory",
+                "Insufficient example.com/fpga",
+                "Insufficient nvidia.com/gpu"
+            ]
+        );
+        let fits = ResourceList::from([("nvidia.com/gpu", "1")]);
+        assert_eq!(short_extended_resources(&fits, &alloc, &ResourceList::default()).count(), 0);
+    }
+
+    #[test]
     fn a_pod_requesting_nothing_only_checks_the_pod_count() {
         let alloc = ResourceList::from([("cpu", "1"), ("pods", "110")]);
         let full = ResourceList::from([("cpu", "1")]);
@@ -1294,6 +1420,72 @@ mod tests {
             err.to_string(),
             "0/3 nodes are available: 1 node(s) were unschedulable, 1 node(s) had untolerated taint(s), \
              1 Insufficient cpu, 1 Insufficient memory."
+        );
+    }
+
+    #[test]
+    fn each_short_extended_resource_is_counted_under_its_own_name() {
+        let with = |name: &str, extended: &[(&str, &str)]| {
+            let mut node = Node::new(name);
+            for (resource, amount) in extended {
+                node.allocatable.set(resource, Quantity::parse(amount).unwrap());
+            }
+            node
+        };
+        let nodes = [
+            with("fpga-only", &[("example.com/fpga", "1")]),
+            with("gpu-only", &[("nvidia.com/gpu", "1")]),
+            with("plain", &[]),
+            with("both-busy", &[("nvidia.com/gpu", "1"), ("example.com/fpga", "1")])
+                .with_pod(ResourceList::from([("cpu", "4")])),
+        ];
+        let pod = Pod::new(
+            vec![],
+            ResourceList::from([("cpu", "1"), ("nvidia.com/gpu", "1"), ("example.com/fpga", "1")]),
+        );
+        let err = Scheduler::new(0).schedule(&pod.view(), &views(&nodes), &mut seeded(1)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "0/4 nodes are available: 1 Insufficient cpu, 2 Insufficient example.com/fpga, \
+             2 Insufficient nvidia.com/gpu."
+        );
+        // Nodes short of at least one extended resource, the plain node once.
+        assert_eq!(err.count(Reason::InsufficientExtendedResource), 3);
+        let named: Vec<(&str, u32)> = err.extended().collect();
+        assert_eq!(named, [("example.com/fpga", 2), ("nvidia.com/gpu", 2)]);
+    }
+
+    #[test]
+    fn one_extended_resource_short_everywhere_reads_like_upstream() {
+        let mut gpu = Node::new("gpu");
+        gpu.allocatable.set("nvidia.com/gpu", Quantity::parse("1").unwrap());
+        let gpu = gpu.with_pod(ResourceList::from([("nvidia.com/gpu", "1")]));
+        let nodes =
+            [gpu, Node::new("cpu-a"), Node::new("cpu-b").taint(Taint::new("hard", TaintEffect::NoSchedule))];
+        let pod = Pod::new(vec![], ResourceList::from([("nvidia.com/gpu", "1")]));
+        let err = Scheduler::new(0).schedule(&pod.view(), &views(&nodes), &mut seeded(1)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient nvidia.com/gpu."
+        );
+    }
+
+    #[test]
+    fn a_fit_error_without_names_falls_back_to_the_generic_text() {
+        let mut err = FitError::new(2);
+        err.record(Reason::InsufficientExtendedResource.into());
+        err.record(Reasons::one(Reason::InsufficientExtendedResource).with(Reason::InsufficientCpu));
+        assert_eq!(
+            err.to_string(),
+            "0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient extended resource."
+        );
+        err.record_extended("vendor.example/b");
+        err.record_extended("vendor.example/a");
+        err.record_extended("vendor.example/b");
+        assert_eq!(
+            err.to_string(),
+            "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient vendor.example/a, \
+             2 Insufficient vendor.example/b."
         );
     }
 

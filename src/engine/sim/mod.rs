@@ -15,7 +15,9 @@ use crate::controllers::node_lifecycle::{
     reconcile_no_schedule_taints,
 };
 use crate::controllers::replicaset;
-use crate::controllers::scheduler::{FilterStatus, NodeView, PodView, Scheduler, filter_resources_fit};
+use crate::controllers::scheduler::{
+    FilterStatus, NodeView, PodView, Scheduler, filter_resources_fit, resources_fit_messages,
+};
 use crate::controllers::taint_eviction::{Action, TaintEvictionController};
 use crate::measures::{
     AgentCounters, AgentEvent, AgentEventKind, BlindSpotTracker, Contention, DeletionCause, RunOutput,
@@ -977,7 +979,7 @@ impl<'a> Simulation<'a> {
             self.bind(p, n);
             return;
         }
-        let reasons: Vec<&str> = fit.reasons().iter().map(|r| r.message()).collect();
+        let reasons = resources_fit_messages(fit.reasons(), requests, &node.def.allocatable, &node.requested);
         let why = format!("kubelet on {} rejected it: {}", node.name(), reasons.join(", "));
         self.start_problems.push((self.pods[p].workload, why));
         let pod = &mut self.pods[p];

@@ -332,23 +332,24 @@ impl FitError {
 }
 
 impl fmt::Display for FitError {
-    /// `0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Too many pods.` The
-    /// reasons come in [`Reason::ALL`] order; extended resources in name order where
-    /// [`Reason::InsufficientExtendedResource`] stands, each under its own name
+    /// `0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Too many pods.` As
+    /// upstream's `FitError.Error()` writes it: one `"<count> <reason>"` per reason, sorted as
+    /// text (so `"1 Insufficient cpu"` comes before `"1 node(s) were unschedulable"`, and
+    /// `"10 ..."` before `"2 ..."`), an extended resource under its own name
     /// (`3 Insufficient nvidia.com/gpu`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "0/{} nodes are available", self.num_all_nodes)?;
-        let mut sep = ": ";
+        let mut parts: Vec<String> = Vec::new();
         for (reason, n) in self.iter() {
             if reason == Reason::InsufficientExtendedResource && !self.extended.is_empty() {
-                for (name, n) in self.extended() {
-                    write!(f, "{sep}{n} Insufficient {name}")?;
-                    sep = ", ";
-                }
-                continue;
+                parts.extend(self.extended().map(|(name, n)| format!("{n} Insufficient {name}")));
+            } else {
+                parts.push(format!("{n} {}", reason.message()));
             }
-            write!(f, "{sep}{n} {}", reason.message())?;
-            sep = ", ";
+        }
+        parts.sort_unstable();
+        write!(f, "0/{} nodes are available", self.num_all_nodes)?;
+        if !parts.is_empty() {
+            write!(f, ": {}", parts.join(", "))?;
         }
         f.write_str(".")
     }
@@ -1418,8 +1419,8 @@ mod tests {
         assert_eq!(err.num_all_nodes(), 3);
         assert_eq!(
             err.to_string(),
-            "0/3 nodes are available: 1 node(s) were unschedulable, 1 node(s) had untolerated taint(s), \
-             1 Insufficient cpu, 1 Insufficient memory."
+            "0/3 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, \
+             1 node(s) had untolerated taint(s), 1 node(s) were unschedulable."
         );
     }
 

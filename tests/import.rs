@@ -393,6 +393,50 @@ fn malformed_input_names_file_document_object_and_field_and_exits_2() {
 }
 
 #[test]
+fn huge_quantities_are_refused_at_their_field_with_the_limit_and_1p_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let node = |cpu: &str, memory: &str| {
+        format!("kind: Node\nmetadata: {{name: big}}\nstatus:\n  capacity: {{cpu: \"{cpu}\", memory: \"{memory}\", pods: \"10\"}}\n")
+    };
+    let refused = [
+        ("4", "1E", "status.capacity.memory"),
+        ("4", "8Ei", "status.capacity.memory"),
+        ("4", "9223372036854775807", "status.capacity.memory"),
+        ("1e18", "1Gi", "status.capacity.cpu"),
+        ("1e2147483647", "1Gi", "status.capacity.cpu"),
+    ];
+    for (cpu, memory, field) in refused {
+        fs::write(tmp.path().join("big.yaml"), node(cpu, memory)).unwrap();
+        let o = taintsim(tmp.path(), &["import", "--nodes", "big.yaml"]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cpu} {memory}: {err}");
+        assert!(err.contains(&format!("big.yaml: document 1: Node \"big\": {field}: quantity ")), "{err}");
+        assert!(err.contains("too large") && err.contains("at most 1P"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // The limit itself is kept, as written.
+    fs::write(tmp.path().join("big.yaml"), node("1P", "900Ti")).unwrap();
+    let o = taintsim(tmp.path(), &["import", "--nodes", "big.yaml", "-o", "big.ron"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let source = fs::read_to_string(tmp.path().join("big.ron")).unwrap();
+    assert!(source.contains(r#"capacity: {"cpu": "1P", "memory": "900Ti", "pods": "10"}"#), "{source}");
+    check_str(&source, "big.ron").unwrap_or_else(|e| panic!("{}", e[0]));
+    // A container's request beyond the limit names the pod's field.
+    fs::write(
+        tmp.path().join("pods.yaml"),
+        "kind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  containers:\n  - name: c\n    resources: {requests: {cpu: \"2e15\"}}\n",
+    )
+    .unwrap();
+    let o = taintsim(tmp.path(), &["import", "--nodes", "big.yaml", "--pods", "pods.yaml"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("pods.yaml: document 1: Pod \"ns/p\": spec.containers[0].resources.requests.cpu: quantity \"2e15\" is too large"),
+        "{err}"
+    );
+}
+
+#[test]
 fn the_readme_import_example_runs_on_the_shared_node_lists() {
     let Some(openshift) = shared("nodes-openshift-gcp-controlplane.yaml") else { return };
     let Some(eks) = shared("nodes-eks.yaml") else { return };

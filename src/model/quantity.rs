@@ -3,7 +3,8 @@
 //! A [`Quantity`] holds thousandths of the base unit (millicores for `cpu`, milli-bytes for
 //! `memory`), which keeps every comparison and every score the scheduler computes exact in
 //! integer arithmetic. Fractions finer than a thousandth round up, as Kubernetes'
-//! `MilliValue` does.
+//! `MilliValue` does. Amounts are held up to `1P` ([`MAX_MILLI`]); larger ones are refused
+//! with a message that gives the limit.
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -17,6 +18,9 @@ pub struct Quantity(i64);
 impl Quantity {
     /// Zero.
     pub const ZERO: Quantity = Quantity(0);
+
+    /// The largest amount a quantity may hold ([`MAX_MILLI`] thousandths, `1P`).
+    pub const MAX: Quantity = Quantity(MAX_MILLI);
 
     /// From thousandths of the base unit.
     pub fn from_milli(milli: i64) -> Quantity {
@@ -36,6 +40,11 @@ impl Quantity {
     /// Whole base units, rounded up.
     pub fn units_ceil(self) -> i64 {
         self.0.div_euclid(1000) + i64::from(self.0.rem_euclid(1000) != 0)
+    }
+
+    /// `self + o`, or `None` when the sum is beyond [`Quantity::MAX`] in magnitude.
+    pub fn checked_add(self, o: Quantity) -> Option<Quantity> {
+        self.0.checked_add(o.0).filter(|s| s.unsigned_abs() <= MAX_MILLI.unsigned_abs()).map(Quantity)
     }
 
     /// Parses a Kubernetes quantity string.
@@ -98,15 +107,17 @@ fn parse_milli(text: &str) -> Result<i64, String> {
         return Err(bad("expected a number such as 500m, 0.5, 2Gi or 1e3"));
     }
     let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
-    // Mantissa as integer with a decimal exponent.
+    // Mantissa as integer with a decimal exponent; leading zeros carry no digits.
+    let significant = int_part.chars().chain(frac_part.chars()).skip_while(|&c| c == '0');
     let mut mantissa: i128 = 0;
-    for c in int_part.chars().chain(frac_part.chars()) {
+    for c in significant {
         mantissa = mantissa
             .checked_mul(10)
             .and_then(|m| m.checked_add(i128::from(c as u8 - b'0')))
-            .ok_or_else(|| bad("too large"))?;
+            .ok_or_else(|| bad("more than 38 significant digits"))?;
     }
-    let mut exp10: i32 = -(frac_part.len() as i32);
+    // Exponents in i64: a written exponent is at most an i32, so no sum below overflows.
+    let mut exp10: i64 = -(frac_part.len() as i64);
     let mut multiplier: i128 = 1;
     match suffix {
         "" => {}
@@ -127,16 +138,20 @@ fn parse_milli(text: &str) -> Result<i64, String> {
         "E" => exp10 += 18,
         other if other.starts_with(['e', 'E']) => {
             let e: i32 = other[1..].parse().map_err(|_| bad("bad exponent"))?;
-            exp10 += e;
+            exp10 += i64::from(e);
         }
         other => return Err(bad(&format!("unknown suffix {other:?}"))),
     }
     // Value in milli-units = mantissa * multiplier * 10^(exp10 + 3), rounded up.
+    let big = || too_large(text);
     let e = exp10 + 3;
-    let mut v = mantissa.checked_mul(multiplier).ok_or_else(|| bad("too large"))?;
+    let mut v = mantissa.checked_mul(multiplier).ok_or_else(big)?;
+    if v == 0 {
+        return Ok(0);
+    }
     if e >= 0 {
-        for _ in 0..e {
-            v = v.checked_mul(10).ok_or_else(|| bad("too large"))?;
+        for _ in 0..e.min(40) {
+            v = v.checked_mul(10).ok_or_else(big)?;
         }
     } else {
         let mut div: i128 = 1;
@@ -145,8 +160,25 @@ fn parse_milli(text: &str) -> Result<i64, String> {
         }
         v = v / div + i128::from(v % div != 0);
     }
-    let v = sign * v;
-    i64::try_from(v).map_err(|_| bad("too large"))
+    if v > i128::from(MAX_MILLI) {
+        return Err(big());
+    }
+    Ok((sign * v) as i64)
+}
+
+/// The largest amount of any resource the simulator holds, in thousandths of the base unit:
+/// `1P` (10^15 cores, bytes, pods, ...). Kubernetes accepts up to 2^63-1 base units; in
+/// thousandths, with room for a node's requests to be summed and scored in 64-bit integers,
+/// the simulator stops at 10^15 units, far above any real node.
+pub const MAX_MILLI: i64 = 1_000_000_000_000_000_000;
+
+/// The message for a quantity beyond [`MAX_MILLI`].
+fn too_large(text: &str) -> String {
+    format!(
+        "quantity {:?} is too large: the simulator holds at most 1P (10^15 cores, bytes or other \
+         units) of a resource",
+        text.trim()
+    )
 }
 
 impl Serialize for Quantity {
@@ -290,6 +322,36 @@ mod tests {
             let err = Quantity::parse(text).unwrap_err();
             assert!(err.contains("invalid quantity"), "{err}");
         }
+    }
+
+    #[test]
+    fn amounts_beyond_the_limit_are_refused_and_never_overflow() {
+        for text in
+            ["1E", "8Ei", "9223372036854775807", "1e18", "1e16", "2Pi", "1e2147483647", "-1E", "1000001G"]
+        {
+            let err = Quantity::parse(text).unwrap_err();
+            assert!(err.contains("too large") && err.contains("at most 1P"), "{text}: {err}");
+        }
+        let cases = [
+            ("1P", MAX_MILLI),
+            ("1e15", MAX_MILLI),
+            ("1000000G", MAX_MILLI),
+            ("888Ti", 888 * (1 << 40) * 1000),
+            ("999999999999999999m", 999_999_999_999_999_999),
+            ("1e-2147483648", 1),
+            ("1.5e-2147483648", 1),
+            ("0e2147483647", 0),
+            ("0.00000000000000000000000000000000000000000000000001", 1),
+            ("00000000000000000000000000000000000000000000000002", 2000),
+            ("-1P", -MAX_MILLI),
+        ];
+        for (text, milli) in cases {
+            assert_eq!(Quantity::parse(text).map(Quantity::milli), Ok(milli), "{text}");
+        }
+        assert!(Quantity::parse("1.000000000000000000000000000000000000001").is_err());
+        assert_eq!(Quantity::MAX.checked_add(Quantity::from_milli(1)), None);
+        assert_eq!(Quantity::from_milli(i64::MAX).checked_add(Quantity::from_milli(1)), None);
+        assert_eq!(Quantity::MAX.checked_add(Quantity::ZERO), Some(Quantity::MAX));
     }
 
     #[test]

@@ -393,10 +393,67 @@ fn malformed_input_names_file_document_object_and_field_and_exits_2() {
 }
 
 #[test]
+fn quantities_read_like_the_input_and_load_as_the_values_computed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let nodes = "kind: Node\nmetadata: {name: n1}\nstatus:\n  capacity: {cpu: \"4\", memory: 1G, pods: \"110\"}\n  \
+                 allocatable: {cpu: 3920m, memory: 900M, pods: \"110\"}\n";
+    let pod = |name: &str, containers: &str| {
+        format!(
+            "- kind: Pod\n  metadata: {{name: {name}, namespace: ns}}\n  spec:\n    containers:\n{containers}"
+        )
+    };
+    let c = |requests: &str| format!("    - {{name: c, resources: {{requests: {{{requests}}}}}}}\n");
+    let pods = format!(
+        "kind: List\nitems:\n{}{}{}{}",
+        pod("decimal", &(c("cpu: 250m, memory: 1G") + &c("cpu: \"0.5\", memory: 500M"))),
+        pod("binary", &(c("memory: 1Gi") + &c("memory: 512Mi"))),
+        pod("mixed", &(c("memory: 1Gi") + &c("memory: 1G"))),
+        pod("single", &c("cpu: \"0.25\", memory: 1.5Gi")),
+    );
+    fs::write(tmp.path().join("nodes.yaml"), nodes).unwrap();
+    fs::write(tmp.path().join("pods.yaml"), pods).unwrap();
+    let inputs = Inputs {
+        nodes: Some(tmp.path().join("nodes.yaml")),
+        pods: Some(tmp.path().join("pods.yaml")),
+        ..Inputs::default()
+    };
+    let (source, sc) = load(&inputs);
+    let lines = [
+        r#"capacity: {"cpu": "4", "memory": "1G", "pods": "110"}"#,
+        r#"allocatable: {"cpu": "3920m", "memory": "900M", "pods": "110"}"#,
+        r#"requests: {"cpu": "750m", "memory": "1500M"}"#,
+        r#"requests: {"memory": "1536Mi"}"#,
+        r#"requests: {"memory": "2073741824"}"#,
+        r#"requests: {"cpu": "0.25", "memory": "1.5Gi"}"#,
+    ];
+    for line in lines {
+        assert!(source.contains(line), "{line} missing in\n{source}");
+    }
+    // Loaded back, the texts are exactly the amounts summed from the containers.
+    let gi = 1i64 << 30;
+    let expected = [
+        ("decimal", 750, 1_500_000_000),
+        ("binary", 0, gi + gi / 2),
+        ("mixed", 0, gi + 1_000_000_000),
+        ("single", 250, gi + gi / 2),
+    ];
+    for (name, cpu_milli, memory_bytes) in expected {
+        let w = workload(&sc, name);
+        assert_eq!(w.template.requests.get("cpu").milli(), cpu_milli, "{name}");
+        assert_eq!(w.template.requests.get("memory").milli(), memory_bytes * 1000, "{name}");
+    }
+    let node = &sc.nodes[0];
+    assert_eq!(node.capacity.get("memory").milli(), 1_000_000_000_000);
+    assert_eq!(node.allocatable.get("cpu").milli(), 3920);
+}
+
+#[test]
 fn huge_quantities_are_refused_at_their_field_with_the_limit_and_1p_is_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let node = |cpu: &str, memory: &str| {
-        format!("kind: Node\nmetadata: {{name: big}}\nstatus:\n  capacity: {{cpu: \"{cpu}\", memory: \"{memory}\", pods: \"10\"}}\n")
+        format!(
+            "kind: Node\nmetadata: {{name: big}}\nstatus:\n  capacity: {{cpu: \"{cpu}\", memory: \"{memory}\", pods: \"10\"}}\n"
+        )
     };
     let refused = [
         ("4", "1E", "status.capacity.memory"),
@@ -434,6 +491,18 @@ fn huge_quantities_are_refused_at_their_field_with_the_limit_and_1p_is_kept() {
         err.contains("pods.yaml: document 1: Pod \"ns/p\": spec.containers[0].resources.requests.cpu: quantity \"2e15\" is too large"),
         "{err}"
     );
+    // So does a sum of containers beyond it, where Kubernetes would still add them up.
+    fs::write(
+        tmp.path().join("pods.yaml"),
+        "kind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  containers:\n  - {name: a, resources: {requests: {memory: 600Ti}}}\n  \
+         - {name: b, resources: {requests: {memory: 400Ti}}}\n",
+    )
+    .unwrap();
+    let o = taintsim(tmp.path(), &["import", "--nodes", "big.yaml", "--pods", "pods.yaml"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("pods.yaml: document 1: Pod \"ns/p\": spec: the pod's requests of memory add up to more than the simulator holds (at most 1P"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
 }
 
 #[test]

@@ -69,6 +69,68 @@ impl Quantity {
     }
 }
 
+/// The suffix family a quantity is written in, as Kubernetes remembers it to print a value in
+/// the same style: binary (`Ki` to `Ei`) or decimal (`m`, `k` to `E`, exponents, none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QuantityFormat {
+    /// `Ki`, `Mi`, `Gi`, `Ti`, `Pi`, `Ei`.
+    BinarySi,
+    /// Every other form.
+    DecimalSi,
+}
+
+impl QuantityFormat {
+    /// The family of a written quantity (checked or not).
+    pub fn of(text: &str) -> QuantityFormat {
+        let t = text.trim();
+        if ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"].iter().any(|s| t.ends_with(s)) {
+            QuantityFormat::BinarySi
+        } else {
+            QuantityFormat::DecimalSi
+        }
+    }
+}
+
+impl Quantity {
+    /// The canonical text of a computed amount, as Kubernetes' `Quantity.String()` prints it:
+    /// no fraction, the largest suffix of the format family that keeps the value exact.
+    /// Binary amounts that are fractional or below 1024 print as decimal (`1536Mi`, `1k`,
+    /// `1500m`); decimal ones use `m`, none, `k`, `M`, `G`, `T`, `P`, `E` (`1G`, `3920m`).
+    /// [`Quantity::parse`] reads the text back as exactly the same amount.
+    pub fn canonical(self, format: QuantityFormat) -> String {
+        let m = self.0;
+        if m % 1000 != 0 {
+            return format!("{m}m");
+        }
+        let units = m / 1000;
+        if format == QuantityFormat::BinarySi && units.unsigned_abs() >= 1024 {
+            let mut value = units;
+            let mut suffix = "";
+            for s in ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"] {
+                if value % 1024 != 0 {
+                    break;
+                }
+                value /= 1024;
+                suffix = s;
+            }
+            return format!("{value}{suffix}");
+        }
+        if units == 0 {
+            return "0".into();
+        }
+        let mut value = units;
+        let mut suffix = "";
+        for s in ["k", "M", "G", "T", "P", "E"] {
+            if value % 1000 != 0 {
+                break;
+            }
+            value /= 1000;
+            suffix = s;
+        }
+        format!("{value}{suffix}")
+    }
+}
+
 impl std::ops::Add for Quantity {
     type Output = Quantity;
     fn add(self, o: Quantity) -> Quantity {
@@ -352,6 +414,49 @@ mod tests {
         assert_eq!(Quantity::MAX.checked_add(Quantity::from_milli(1)), None);
         assert_eq!(Quantity::from_milli(i64::MAX).checked_add(Quantity::from_milli(1)), None);
         assert_eq!(Quantity::MAX.checked_add(Quantity::ZERO), Some(Quantity::MAX));
+    }
+
+    #[test]
+    fn canonical_text_keeps_the_format_family_and_reads_back_exactly() {
+        let binary = QuantityFormat::BinarySi;
+        let decimal = QuantityFormat::DecimalSi;
+        let cases = [
+            ("1536Mi", binary, "1536Mi"),
+            ("1.5Gi", binary, "1536Mi"),
+            ("2Gi", binary, "2Gi"),
+            ("1000", binary, "1k"),
+            ("1025", binary, "1025"),
+            ("1.5", binary, "1500m"),
+            ("1500000000", decimal, "1500M"),
+            ("1G", decimal, "1G"),
+            ("3920m", decimal, "3920m"),
+            ("4000m", decimal, "4"),
+            ("1Gi", decimal, "1073741824"),
+            ("0", decimal, "0"),
+            ("0", binary, "0"),
+            ("1P", decimal, "1P"),
+            ("512Ti", binary, "512Ti"),
+        ];
+        for (input, format, text) in cases {
+            let q = Quantity::parse(input).unwrap();
+            assert_eq!(q.canonical(format), text, "{input}");
+        }
+        assert_eq!(QuantityFormat::of("16Gi"), binary);
+        assert_eq!(QuantityFormat::of("1e3"), decimal);
+        assert_eq!(QuantityFormat::of("500m"), decimal);
+        // Any amount reads back as itself, in either family.
+        let mut milli: i64 = 1;
+        while milli <= MAX_MILLI / 7 {
+            for m in
+                [milli, milli * 7, milli.saturating_mul(1000), milli.saturating_mul(1024 * 1000), milli + 1]
+            {
+                let q = Quantity::from_milli(m.min(MAX_MILLI));
+                for format in [binary, decimal] {
+                    assert_eq!(Quantity::parse(&q.canonical(format)), Ok(q), "{m} {format:?}");
+                }
+            }
+            milli *= 3;
+        }
     }
 
     #[test]

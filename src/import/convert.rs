@@ -72,6 +72,13 @@ const CONDITION_TAINTS: [&str; 7] = [
     "node.kubernetes.io/network-unavailable",
 ];
 
+/// Node annotations that keep a drainer from choosing the node, and that drainer. The
+/// simulator's drains come from the timeline, which names its nodes.
+const NODE_ANNOTATIONS: [(&str, &str); 2] = [
+    ("cluster-autoscaler.kubernetes.io/scale-down-disabled", "cluster-autoscaler"),
+    ("karpenter.sh/do-not-disrupt", "Karpenter"),
+];
+
 /// Parses a quantity as Kubernetes does; the error names the field.
 pub(crate) fn quantity(place: &Place, field: &str, q: &K8sQuantity) -> Result<Quantity, ImportError> {
     let parsed = Quantity::parse(&q.0).map_err(|e| ImportError::at(place, field, e))?;
@@ -138,6 +145,13 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
                 format!("unknown effect {:?} (NoSchedule, PreferNoSchedule or NoExecute)", t.effect),
             ));
         }
+        if t.time_added.is_some() {
+            notes.ignore(
+                "node spec.taints[].timeAdded (taints are there from time 0: a NoExecute taint's \
+                 eviction timers, tolerationSeconds, count from the start of the simulation)",
+                name.clone(),
+            );
+        }
         taints.push(TaintOut {
             key: t.key.clone(),
             value: t.value.clone().unwrap_or_default(),
@@ -166,6 +180,7 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
         ..EventFile::default()
     };
     for c in status.conditions.iter().flatten() {
+        let before = events.len();
         match (c.type_.as_str(), c.status.as_str()) {
             ("Ready", "False") => events.push(event(EventKind::NotReady)),
             ("Ready", "Unknown") => events.push(event(EventKind::Silent)),
@@ -179,10 +194,32 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
             ),
             _ => {}
         }
+        if events.len() > before && c.last_transition_time.is_some() {
+            notes.ignore(
+                "node status.conditions[].lastTransitionTime of a NotReady, unreachable or pressure \
+                 state (the state starts at time 0: its taints and the evictions they bring count \
+                 from the start of the simulation)",
+                name.clone(),
+            );
+        }
     }
     // Ready=Unknown already covers every condition: a silent node reports nothing.
     if events.iter().any(|e| e.event == EventKind::Silent) {
         events.retain(|e| e.event == EventKind::Silent);
+    }
+    if status.images.as_ref().is_some_and(|v| !v.is_empty()) {
+        notes.ignore("node status.images (ImageLocality scoring is not simulated)", name.clone());
+    }
+    for (key, who) in NODE_ANNOTATIONS {
+        if node.metadata.annotations.as_ref().is_some_and(|a| a.contains_key(key)) {
+            notes.ignore(
+                format!(
+                    "node annotation {key} (drains of the node in the timeline go ahead; {who} would \
+                     not choose it)"
+                ),
+                name.clone(),
+            );
+        }
     }
     if status.volumes_attached.as_ref().is_some_and(|v| !v.is_empty()) {
         notes.ignore("node status.volumesAttached (volume limits are not simulated)", name.clone());
@@ -680,6 +717,59 @@ mod tests {
 
     fn container(requests: serde_json::Value, limits: serde_json::Value) -> serde_json::Value {
         serde_json::json!({"name": "c", "resources": {"requests": requests, "limits": limits}})
+    }
+
+    fn node_notes(value: serde_json::Value) -> (NodeOut, Vec<String>) {
+        let obj = RawObject {
+            place: Place { file: "nodes.yaml".into(), document: Some(1), ..Place::default() },
+            kind: "Node".into(),
+            value,
+        };
+        let mut notes = Notes::default();
+        let (node, _) = node(&obj, &mut notes).unwrap();
+        (node, notes.ignored_lines())
+    }
+
+    #[test]
+    fn unmodeled_node_fields_that_bear_on_scheduling_or_eviction_are_listed_once() {
+        let status = serde_json::json!({
+            "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+            "conditions": [
+                {"type": "Ready", "status": "False", "lastTransitionTime": "2026-01-01T00:00:00Z"},
+                {"type": "DiskPressure", "status": "False", "lastTransitionTime": "2026-01-01T00:00:00Z"},
+            ],
+            "images": [{"names": ["registry.example/app:1"], "sizeBytes": 1000}],
+        });
+        let taint = |effect: &str| serde_json::json!({"key": "dedicated", "value": "x", "effect": effect, "timeAdded": "2026-01-01T00:00:00Z"});
+        let (out, ignored) = node_notes(serde_json::json!({
+            "kind": "Node",
+            "metadata": {"name": "w1", "annotations": {"karpenter.sh/do-not-disrupt": "true", "other": "x"}},
+            "spec": {"taints": [taint("NoExecute"), taint("NoSchedule")], "podCIDR": "10.0.0.0/24"},
+            "status": status,
+        }));
+        assert_eq!(out.taints.len(), 2, "the taints themselves are kept");
+        let expected = [
+            "node annotation karpenter.sh/do-not-disrupt (",
+            "node spec.taints[].timeAdded (taints are there from time 0: a NoExecute taint's eviction \
+             timers, tolerationSeconds, count from the start of the simulation): 1 object (w1)",
+            "node status.conditions[].lastTransitionTime of a NotReady",
+            "node status.images (ImageLocality scoring is not simulated): 1 object (w1)",
+        ];
+        assert_eq!(ignored.len(), expected.len(), "{ignored:#?}");
+        for (line, want) in ignored.iter().zip(expected) {
+            assert!(line.starts_with(want), "{line}");
+        }
+        // Without them, nothing is listed: a healthy condition's transition time plays no part.
+        let (_, ignored) = node_notes(serde_json::json!({
+            "kind": "Node",
+            "metadata": {"name": "w2"},
+            "spec": {"taints": [{"key": "a", "effect": "NoSchedule"}]},
+            "status": {
+                "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2026-01-01T00:00:00Z"}],
+            },
+        }));
+        assert!(ignored.is_empty(), "{ignored:?}");
     }
 
     #[test]

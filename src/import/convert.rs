@@ -147,8 +147,8 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
         }
         if t.time_added.is_some() {
             notes.ignore(
-                "node spec.taints[].timeAdded (taints are there from time 0: a NoExecute taint's \
-                 eviction timers, tolerationSeconds, count from the start of the simulation)",
+                "node spec.taints[].timeAdded (taints are there from time 0: the eviction timers of \
+                 NoExecute taints, tolerationSeconds, count from the start of the simulation)",
                 name.clone(),
             );
         }
@@ -750,8 +750,8 @@ mod tests {
         assert_eq!(out.taints.len(), 2, "the taints themselves are kept");
         let expected = [
             "node annotation karpenter.sh/do-not-disrupt (",
-            "node spec.taints[].timeAdded (taints are there from time 0: a NoExecute taint's eviction \
-             timers, tolerationSeconds, count from the start of the simulation): 1 object (w1)",
+            "node spec.taints[].timeAdded (taints are there from time 0: the eviction timers of NoExecute \
+             taints, tolerationSeconds, count from the start of the simulation): 1 object (w1)",
             "node status.conditions[].lastTransitionTime of a NotReady",
             "node status.images (ImageLocality scoring is not simulated): 1 object (w1)",
         ];

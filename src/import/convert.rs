@@ -328,13 +328,20 @@ impl Amount {
     }
 }
 
-/// Sums `add` into `total`; on overflow, the resource's name.
-fn add_into(total: &mut BTreeMap<String, Amount>, add: &BTreeMap<String, Amount>) -> Result<(), String> {
+/// Sums `add` into `total`. A sum beyond what the simulator holds stays at that limit, and
+/// its resource is recorded in `over`.
+fn add_into(
+    total: &mut BTreeMap<String, Amount>,
+    add: &BTreeMap<String, Amount>,
+    over: &mut BTreeSet<String>,
+) {
     for (k, v) in add {
         let e = total.entry(k.clone()).or_default();
-        *e = e.plus(v).ok_or_else(|| k.clone())?;
+        *e = e.plus(v).unwrap_or_else(|| {
+            over.insert(k.clone());
+            Amount { value: Quantity::MAX, written: None, format: QuantityFormat::DecimalSi }
+        });
     }
-    Ok(())
 }
 
 /// `total[k] = max(total[k], other[k])` for every key.
@@ -373,18 +380,10 @@ pub(crate) fn pod_shape(p: &PodInput<'_>, notes: &mut Notes) -> Result<PodShape,
             }
             Ok((req, lim))
         };
-    // A sum beyond what the simulator holds names the pod's field and the limit.
-    let too_large = |what: &str, resource: String| {
-        ImportError::at(
-            p.place,
-            sp,
-            format!(
-                "the pod's {what} of {resource} add up to more than the simulator holds (at most 1P, \
-                 10^15 cores, bytes or other units, of a resource)"
-            ),
-        )
-    };
-    let sum = |total: &mut Res, add: &Res, what: &str| add_into(total, add).map_err(|r| too_large(what, r));
+    // Resources whose requests or limits add up beyond what the simulator holds: refused
+    // below (limits only when the pod keeps the limit).
+    let mut over_requests = BTreeSet::new();
+    let mut over_limits = BTreeSet::new();
     let mut requests = Res::new();
     let mut limits = Res::new();
     // A pod has a limit on a resource only when every container that runs alongside the
@@ -406,22 +405,22 @@ pub(crate) fn pod_shape(p: &PodInput<'_>, notes: &mut Notes) -> Result<PodShape,
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
         let (req, lim) = container_res(c, &format!("{sp}.initContainers[{i}]"))?;
         if c.restart_policy.as_deref() == Some("Always") {
-            sum(&mut sidecars, &req, "requests")?;
-            sum(&mut sidecar_limits, &lim, "limits")?;
+            add_into(&mut sidecars, &req, &mut over_requests);
+            add_into(&mut sidecar_limits, &lim, &mut over_limits);
             limit_keys.extend(lim.keys().cloned());
             sidecar_list.push(lim.clone());
         } else {
             let mut during = sidecars.clone();
-            sum(&mut during, &req, "requests")?;
+            add_into(&mut during, &req, &mut over_requests);
             max_into(&mut init_peak, &during);
             let mut during_lim = sidecar_limits.clone();
-            sum(&mut during_lim, &lim, "limits")?;
+            add_into(&mut during_lim, &lim, &mut over_limits);
             max_into(&mut init_limit_peak, &during_lim);
         }
     }
     for (req, lim) in &regular {
-        sum(&mut requests, req, "requests")?;
-        sum(&mut limits, lim, "limits")?;
+        add_into(&mut requests, req, &mut over_requests);
+        add_into(&mut limits, lim, &mut over_limits);
     }
     for key in &limit_keys {
         if regular.iter().any(|(_, l)| !l.contains_key(key))
@@ -430,20 +429,32 @@ pub(crate) fn pod_shape(p: &PodInput<'_>, notes: &mut Notes) -> Result<PodShape,
             unlimited.insert(key.clone());
         }
     }
-    sum(&mut requests, &sidecars, "requests")?;
-    sum(&mut limits, &sidecar_limits, "limits")?;
+    add_into(&mut requests, &sidecars, &mut over_requests);
+    add_into(&mut limits, &sidecar_limits, &mut over_limits);
     max_into(&mut requests, &init_peak);
     max_into(&mut limits, &init_limit_peak);
     for (k, q) in spec.overhead.iter().flatten() {
         let v = quantity(p.place, &format!("{sp}.overhead.{k}"), q)?;
         let overhead: Res = [(k.clone(), Amount::written(&q.0, v))].into();
-        sum(&mut requests, &overhead, "requests")?;
-        if let Some(l) = limits.get_mut(k) {
-            *l = l.plus(&overhead[k]).ok_or_else(|| too_large("limits", k.clone()))?;
+        add_into(&mut requests, &overhead, &mut over_requests);
+        if limits.contains_key(k) {
+            add_into(&mut limits, &overhead, &mut over_limits);
         }
     }
     for k in &unlimited {
         limits.remove(k);
+    }
+    let over_limits = over_limits.iter().filter(|k| limits.contains_key(*k));
+    let mut over = over_requests.iter().map(|k| ("requests", k)).chain(over_limits.map(|k| ("limits", k)));
+    if let Some((what, resource)) = over.next() {
+        return Err(ImportError::at(
+            p.place,
+            sp,
+            format!(
+                "the pod's {what} of {resource} add up to more than the simulator holds (at most 1P, \
+                 10^15 cores, bytes or other units, of a resource)"
+            ),
+        ));
     }
     if spec.resources.is_some() {
         notes.ignore(format!("{sp}.resources (pod-level resources; container resources are used)"), p.object);
@@ -839,6 +850,36 @@ mod tests {
         }))
         .unwrap_err();
         assert!(err.contains("the pod's requests of memory add up"), "{err}");
+        let limits = |a: &str, b: &str| {
+            resources(serde_json::json!({
+                "containers": [
+                    container(serde_json::json!({"cpu": "1"}), serde_json::json!({"cpu": "600T", "memory": a})),
+                    container(serde_json::json!({"cpu": "1"}), serde_json::json!({"cpu": "500T", "memory": b})),
+                ],
+            }))
+        };
+        let err = limits("1Gi", "1Gi").unwrap_err();
+        assert!(err.contains("the pod's limits of cpu add up"), "{err}");
+        let err = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({}), serde_json::json!({"memory": "600T"})),
+                container(serde_json::json!({}), serde_json::json!({"memory": "500T"})),
+                container(serde_json::json!({}), serde_json::json!({})),
+            ],
+        }))
+        .unwrap_err();
+        assert!(err.contains("the pod's requests of memory add up"), "requests default to limits: {err}");
+        // Limits that add up beyond the limit are no matter when the pod has no limit on that
+        // resource (a container without one).
+        let (req, lim) = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({"memory": "1Mi"}), serde_json::json!({"memory": "600T"})),
+                container(serde_json::json!({"memory": "1Mi"}), serde_json::json!({"memory": "500T"})),
+                container(serde_json::json!({"memory": "1Mi"}), serde_json::json!({})),
+            ],
+        }))
+        .unwrap();
+        assert_eq!((req, lim), (pairs(&[("memory", "3Mi")]), pairs(&[])));
         // Exactly the limit is kept.
         let (req, _) = resources(serde_json::json!({
             "containers": [

@@ -518,6 +518,119 @@ fn input_that_breaks_a_scenario_rule_is_reported_at_the_input_file_document_obje
 }
 
 #[test]
+fn quantities_read_like_the_input_and_load_as_the_values_computed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let nodes = "kind: Node\nmetadata: {name: n1}\nstatus:\n  capacity: {cpu: \"4\", memory: 1G, pods: \"110\"}\n  \
+                 allocatable: {cpu: 3920m, memory: 900M, pods: \"110\"}\n";
+    let pod = |name: &str, containers: &str| {
+        format!(
+            "- kind: Pod\n  metadata: {{name: {name}, namespace: ns}}\n  spec:\n    containers:\n{containers}"
+        )
+    };
+    let c = |requests: &str| format!("    - {{name: c, resources: {{requests: {{{requests}}}}}}}\n");
+    let pods = format!(
+        "kind: List\nitems:\n{}{}{}{}",
+        pod("decimal", &(c("cpu: 250m, memory: 1G") + &c("cpu: \"0.5\", memory: 500M"))),
+        pod("binary", &(c("memory: 1Gi") + &c("memory: 512Mi"))),
+        pod("mixed", &(c("memory: 1Gi") + &c("memory: 1G"))),
+        pod("single", &c("cpu: \"0.25\", memory: 1.5Gi")),
+    );
+    fs::write(tmp.path().join("nodes.yaml"), nodes).unwrap();
+    fs::write(tmp.path().join("pods.yaml"), pods).unwrap();
+    let inputs = Inputs {
+        nodes: Some(tmp.path().join("nodes.yaml")),
+        pods: Some(tmp.path().join("pods.yaml")),
+        ..Inputs::default()
+    };
+    let (source, sc) = load(&inputs);
+    let lines = [
+        r#"capacity: {"cpu": "4", "memory": "1G", "pods": "110"}"#,
+        r#"allocatable: {"cpu": "3920m", "memory": "900M", "pods": "110"}"#,
+        r#"requests: {"cpu": "750m", "memory": "1500M"}"#,
+        r#"requests: {"memory": "1536Mi"}"#,
+        r#"requests: {"memory": "2073741824"}"#,
+        r#"requests: {"cpu": "0.25", "memory": "1.5Gi"}"#,
+    ];
+    for line in lines {
+        assert!(source.contains(line), "{line} missing in\n{source}");
+    }
+    // Loaded back, the texts are exactly the amounts summed from the containers.
+    let gi = 1i64 << 30;
+    let expected = [
+        ("decimal", 750, 1_500_000_000),
+        ("binary", 0, gi + gi / 2),
+        ("mixed", 0, gi + 1_000_000_000),
+        ("single", 250, gi + gi / 2),
+    ];
+    for (name, cpu_milli, memory_bytes) in expected {
+        let w = workload(&sc, name);
+        assert_eq!(w.template.requests.get("cpu").milli(), cpu_milli, "{name}");
+        assert_eq!(w.template.requests.get("memory").milli(), memory_bytes * 1000, "{name}");
+    }
+    let node = &sc.nodes[0];
+    assert_eq!(node.capacity.get("memory").milli(), 1_000_000_000_000);
+    assert_eq!(node.allocatable.get("cpu").milli(), 3920);
+}
+
+#[test]
+fn huge_quantities_are_refused_at_their_field_with_the_limit_and_1p_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let node = |cpu: &str, memory: &str| {
+        format!(
+            "kind: Node\nmetadata: {{name: big}}\nstatus:\n  capacity: {{cpu: \"{cpu}\", memory: \"{memory}\", pods: \"10\"}}\n"
+        )
+    };
+    let refused = [
+        ("4", "1E", "status.capacity.memory"),
+        ("4", "8Ei", "status.capacity.memory"),
+        ("4", "9223372036854775807", "status.capacity.memory"),
+        ("1e18", "1Gi", "status.capacity.cpu"),
+        ("1e2147483647", "1Gi", "status.capacity.cpu"),
+    ];
+    for (cpu, memory, field) in refused {
+        fs::write(tmp.path().join("big.yaml"), node(cpu, memory)).unwrap();
+        let o = taintsim(tmp.path(), &["import", "--nodes", "big.yaml"]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cpu} {memory}: {err}");
+        assert!(err.contains(&format!("big.yaml: document 1: Node \"big\": {field}: quantity ")), "{err}");
+        assert!(err.contains("too large") && err.contains("at most 1P"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // The limit itself is kept, as written.
+    fs::write(tmp.path().join("big.yaml"), node("1P", "900Ti")).unwrap();
+    let o = taintsim(tmp.path(), &["import", "--nodes", "big.yaml", "-o", "big.ron"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let source = fs::read_to_string(tmp.path().join("big.ron")).unwrap();
+    assert!(source.contains(r#"capacity: {"cpu": "1P", "memory": "900Ti", "pods": "10"}"#), "{source}");
+    check_str(&source, "big.ron").unwrap_or_else(|e| panic!("{}", e[0]));
+    // A container's request beyond the limit names the pod's field.
+    fs::write(
+        tmp.path().join("pods.yaml"),
+        "kind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  containers:\n  - name: c\n    resources: {requests: {cpu: \"2e15\"}}\n",
+    )
+    .unwrap();
+    let o = taintsim(tmp.path(), &["import", "--nodes", "big.yaml", "--pods", "pods.yaml"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("pods.yaml: document 1: Pod \"ns/p\": spec.containers[0].resources.requests.cpu: quantity \"2e15\" is too large"),
+        "{err}"
+    );
+    // So does a sum of containers beyond it, where Kubernetes would still add them up.
+    fs::write(
+        tmp.path().join("pods.yaml"),
+        "kind: Pod\nmetadata: {name: p, namespace: ns}\nspec:\n  containers:\n  - {name: a, resources: {requests: {memory: 600Ti}}}\n  \
+         - {name: b, resources: {requests: {memory: 400Ti}}}\n",
+    )
+    .unwrap();
+    let o = taintsim(tmp.path(), &["import", "--nodes", "big.yaml", "--pods", "pods.yaml"]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("pods.yaml: document 1: Pod \"ns/p\": spec: the pod's requests of memory add up to more than the simulator holds (at most 1P"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
 fn the_readme_import_example_runs_on_the_shared_node_lists() {
     let Some(openshift) = shared("nodes-openshift-gcp-controlplane.yaml") else { return };
     let Some(eks) = shared("nodes-eks.yaml") else { return };

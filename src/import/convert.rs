@@ -8,9 +8,10 @@ use super::out::{
     AffinityOut, Empty, EmptyDirOut, IntOrPercent, LabelSelectorOut, NodeAffinityOut, NodeSelectorOut,
     PdbOut, PodShape, PreferredOut, RequirementOut, TermOut, TolerationOut, VolumeOut,
 };
-use super::out::{NodeOut, TaintOut};
+use super::out::{NodeOut, QuantityOut, ResourcesOut, TaintOut};
 use super::read::{RawObject, typed};
 use crate::model::Quantity;
+use crate::model::quantity::QuantityFormat;
 use crate::scenario::file::{EventFile, EventKind};
 use crate::scenario::names;
 use k8s_openapi::api::core::v1::{Node, NodeSelectorTerm, PodSpec, Toleration};
@@ -72,6 +73,13 @@ const CONDITION_TAINTS: [&str; 7] = [
     "node.kubernetes.io/network-unavailable",
 ];
 
+/// Node annotations that keep a drainer from choosing the node, and that drainer. The
+/// simulator's drains come from the timeline, which names its nodes.
+const NODE_ANNOTATIONS: [(&str, &str); 2] = [
+    ("cluster-autoscaler.kubernetes.io/scale-down-disabled", "cluster-autoscaler"),
+    ("karpenter.sh/do-not-disrupt", "Karpenter"),
+];
+
 /// Parses a quantity as Kubernetes does; the error names the field.
 pub(crate) fn quantity(place: &Place, field: &str, q: &K8sQuantity) -> Result<Quantity, ImportError> {
     let parsed = Quantity::parse(&q.0).map_err(|e| ImportError::at(place, field, e))?;
@@ -86,11 +94,11 @@ fn resource_map(
     place: &Place,
     field: &str,
     map: Option<&BTreeMap<String, K8sQuantity>>,
-) -> Result<BTreeMap<String, String>, ImportError> {
+) -> Result<ResourcesOut, ImportError> {
     let mut out = BTreeMap::new();
     for (name, q) in map.into_iter().flatten() {
-        quantity(place, &format!("{field}.{name}"), q)?;
-        out.insert(name.clone(), q.0.clone());
+        let value = quantity(place, &format!("{field}.{name}"), q)?;
+        out.insert(name.clone(), QuantityOut { text: q.0.trim().to_string(), value });
     }
     Ok(out)
 }
@@ -143,6 +151,13 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
                 format!("unknown effect {:?} (NoSchedule, PreferNoSchedule or NoExecute)", t.effect),
             ));
         }
+        if t.time_added.is_some() {
+            notes.ignore(
+                "node spec.taints[].timeAdded (taints are there from time 0: the eviction timers of \
+                 NoExecute taints, tolerationSeconds, count from the start of the simulation)",
+                name.clone(),
+            );
+        }
         origin = origin.field(format!("taints[{}]", taints.len()), format!("spec.taints[{i}]"));
         taints.push(TaintOut {
             key: t.key.clone(),
@@ -175,6 +190,7 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
         ..EventFile::default()
     };
     for c in status.conditions.iter().flatten() {
+        let before = events.len();
         match (c.type_.as_str(), c.status.as_str()) {
             ("Ready", "False") => events.push(event(EventKind::NotReady)),
             ("Ready", "Unknown") => events.push(event(EventKind::Silent)),
@@ -188,10 +204,32 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
             ),
             _ => {}
         }
+        if events.len() > before && c.last_transition_time.is_some() {
+            notes.ignore(
+                "node status.conditions[].lastTransitionTime of a NotReady, unreachable or pressure \
+                 state (the state starts at time 0: its taints and the evictions they bring count \
+                 from the start of the simulation)",
+                name.clone(),
+            );
+        }
     }
     // Ready=Unknown already covers every condition: a silent node reports nothing.
     if events.iter().any(|e| e.event == EventKind::Silent) {
         events.retain(|e| e.event == EventKind::Silent);
+    }
+    if status.images.as_ref().is_some_and(|v| !v.is_empty()) {
+        notes.ignore("node status.images (ImageLocality scoring is not simulated)", name.clone());
+    }
+    for (key, who) in NODE_ANNOTATIONS {
+        if node.metadata.annotations.as_ref().is_some_and(|a| a.contains_key(key)) {
+            notes.ignore(
+                format!(
+                    "node annotation {key} (drains of the node in the timeline go ahead; {who} would \
+                     not choose it)"
+                ),
+                name.clone(),
+            );
+        }
     }
     if status.volumes_attached.as_ref().is_some_and(|v| !v.is_empty()) {
         notes.ignore("node status.volumesAttached (volume limits are not simulated)", name.clone());
@@ -255,20 +293,74 @@ pub(crate) struct PodInput<'a> {
     pub(crate) keep_node_name: bool,
 }
 
-/// Sums `add` into `total`.
-fn add_into(total: &mut BTreeMap<String, Quantity>, add: &BTreeMap<String, Quantity>) {
+/// An amount of a pod's requests or limits: its value, its text when it is one container's
+/// quantity passed through unchanged, and the suffix family of the quantities it comes from.
+#[derive(Clone, Debug)]
+struct Amount {
+    value: Quantity,
+    written: Option<String>,
+    format: QuantityFormat,
+}
+
+impl Default for Amount {
+    fn default() -> Amount {
+        Amount { value: Quantity::ZERO, written: None, format: QuantityFormat::BinarySi }
+    }
+}
+
+impl Amount {
+    /// A quantity as written in the input (already checked).
+    fn written(text: &str, value: Quantity) -> Amount {
+        Amount { value, written: Some(text.trim().to_string()), format: QuantityFormat::of(text) }
+    }
+
+    /// `self + o`: a zero side leaves the other as it is; a sum is written in binary units
+    /// only when both sides are. `None` beyond what the simulator holds.
+    fn plus(&self, o: &Amount) -> Option<Amount> {
+        if o.value == Quantity::ZERO {
+            return Some(self.clone());
+        }
+        if self.value == Quantity::ZERO {
+            return Some(o.clone());
+        }
+        let format = if self.format == QuantityFormat::BinarySi && o.format == QuantityFormat::BinarySi {
+            QuantityFormat::BinarySi
+        } else {
+            QuantityFormat::DecimalSi
+        };
+        Some(Amount { value: self.value.checked_add(o.value)?, written: None, format })
+    }
+
+    /// The scenario file's entry: the written text, or the canonical text of a computed
+    /// amount.
+    fn out(self) -> QuantityOut {
+        let text = self.written.unwrap_or_else(|| self.value.canonical(self.format));
+        QuantityOut { text, value: self.value }
+    }
+}
+
+/// Sums `add` into `total`. A sum beyond what the simulator holds stays at that limit, and
+/// its resource is recorded in `over`.
+fn add_into(
+    total: &mut BTreeMap<String, Amount>,
+    add: &BTreeMap<String, Amount>,
+    over: &mut BTreeSet<String>,
+) {
     for (k, v) in add {
         let e = total.entry(k.clone()).or_default();
-        *e = *e + *v;
+        *e = e.plus(v).unwrap_or_else(|| {
+            over.insert(k.clone());
+            Amount { value: Quantity::MAX, written: None, format: QuantityFormat::DecimalSi }
+        });
     }
 }
 
 /// `total[k] = max(total[k], other[k])` for every key.
-fn max_into(total: &mut BTreeMap<String, Quantity>, other: &BTreeMap<String, Quantity>) {
+fn max_into(total: &mut BTreeMap<String, Amount>, other: &BTreeMap<String, Amount>) {
     for (k, v) in other {
         let e = total.entry(k.clone()).or_default();
-        if *v > *e {
-            *e = *v;
+        if v.value > e.value {
+            *e = v.clone();
         }
     }
 }
@@ -279,24 +371,30 @@ pub(crate) fn pod_shape(p: &PodInput<'_>, notes: &mut Notes) -> Result<PodShape,
     let spec = p.spec;
     let sp = p.spec_path;
     // Per container: requests defaulted from limits, as the API server does.
-    type Res = BTreeMap<String, Quantity>;
+    type Res = BTreeMap<String, Amount>;
     let container_res =
         |c: &k8s_openapi::api::core::v1::Container, path: &str| -> Result<(Res, Res), ImportError> {
             let mut req = Res::new();
             let mut lim = Res::new();
             if let Some(r) = &c.resources {
                 for (k, q) in r.limits.iter().flatten() {
-                    lim.insert(k.clone(), quantity(p.place, &format!("{path}.resources.limits.{k}"), q)?);
+                    let v = quantity(p.place, &format!("{path}.resources.limits.{k}"), q)?;
+                    lim.insert(k.clone(), Amount::written(&q.0, v));
                 }
                 for (k, q) in r.requests.iter().flatten() {
-                    req.insert(k.clone(), quantity(p.place, &format!("{path}.resources.requests.{k}"), q)?);
+                    let v = quantity(p.place, &format!("{path}.resources.requests.{k}"), q)?;
+                    req.insert(k.clone(), Amount::written(&q.0, v));
                 }
             }
             for (k, v) in &lim {
-                req.entry(k.clone()).or_insert(*v);
+                req.entry(k.clone()).or_insert_with(|| v.clone());
             }
             Ok((req, lim))
         };
+    // Resources whose requests or limits add up beyond what the simulator holds: refused
+    // below (limits only when the pod keeps the limit).
+    let mut over_requests = BTreeSet::new();
+    let mut over_limits = BTreeSet::new();
     let mut requests = Res::new();
     let mut limits = Res::new();
     // A pod has a limit on a resource only when every container that runs alongside the
@@ -318,22 +416,22 @@ pub(crate) fn pod_shape(p: &PodInput<'_>, notes: &mut Notes) -> Result<PodShape,
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
         let (req, lim) = container_res(c, &format!("{sp}.initContainers[{i}]"))?;
         if c.restart_policy.as_deref() == Some("Always") {
-            add_into(&mut sidecars, &req);
-            add_into(&mut sidecar_limits, &lim);
+            add_into(&mut sidecars, &req, &mut over_requests);
+            add_into(&mut sidecar_limits, &lim, &mut over_limits);
             limit_keys.extend(lim.keys().cloned());
             sidecar_list.push(lim.clone());
         } else {
             let mut during = sidecars.clone();
-            add_into(&mut during, &req);
+            add_into(&mut during, &req, &mut over_requests);
             max_into(&mut init_peak, &during);
             let mut during_lim = sidecar_limits.clone();
-            add_into(&mut during_lim, &lim);
+            add_into(&mut during_lim, &lim, &mut over_limits);
             max_into(&mut init_limit_peak, &during_lim);
         }
     }
     for (req, lim) in &regular {
-        add_into(&mut requests, req);
-        add_into(&mut limits, lim);
+        add_into(&mut requests, req, &mut over_requests);
+        add_into(&mut limits, lim, &mut over_limits);
     }
     for key in &limit_keys {
         if regular.iter().any(|(_, l)| !l.contains_key(key))
@@ -342,26 +440,38 @@ pub(crate) fn pod_shape(p: &PodInput<'_>, notes: &mut Notes) -> Result<PodShape,
             unlimited.insert(key.clone());
         }
     }
-    add_into(&mut requests, &sidecars);
-    add_into(&mut limits, &sidecar_limits);
+    add_into(&mut requests, &sidecars, &mut over_requests);
+    add_into(&mut limits, &sidecar_limits, &mut over_limits);
     max_into(&mut requests, &init_peak);
     max_into(&mut limits, &init_limit_peak);
     for (k, q) in spec.overhead.iter().flatten() {
         let v = quantity(p.place, &format!("{sp}.overhead.{k}"), q)?;
-        let e = requests.entry(k.clone()).or_default();
-        *e = *e + v;
-        if let Some(l) = limits.get_mut(k) {
-            *l = *l + v;
+        let overhead: Res = [(k.clone(), Amount::written(&q.0, v))].into();
+        add_into(&mut requests, &overhead, &mut over_requests);
+        if limits.contains_key(k) {
+            add_into(&mut limits, &overhead, &mut over_limits);
         }
     }
     for k in &unlimited {
         limits.remove(k);
     }
+    let over_limits = over_limits.iter().filter(|k| limits.contains_key(*k));
+    let mut over = over_requests.iter().map(|k| ("requests", k)).chain(over_limits.map(|k| ("limits", k)));
+    if let Some((what, resource)) = over.next() {
+        return Err(ImportError::at(
+            p.place,
+            sp,
+            format!(
+                "the pod's {what} of {resource} add up to more than the simulator holds (at most 1P, \
+                 10^15 cores, bytes or other units, of a resource)"
+            ),
+        ));
+    }
     if spec.resources.is_some() {
         notes.ignore(format!("{sp}.resources (pod-level resources; container resources are used)"), p.object);
     }
-    let text = |m: Res| -> BTreeMap<String, String> {
-        m.into_iter().filter(|(_, v)| v.milli() != 0).map(|(k, v)| (k, v.to_k8s_string())).collect()
+    let text = |m: Res| -> ResourcesOut {
+        m.into_iter().filter(|(_, v)| v.value != Quantity::ZERO).map(|(k, v)| (k, v.out())).collect()
     };
 
     let mut affinity = None;
@@ -598,4 +708,208 @@ pub(crate) fn pdb(obj: &RawObject, notes: &mut Notes) -> Result<Option<PdbOut>, 
                 .field("unhealthy_pod_eviction_policy", "spec.unhealthyPodEvictionPolicy"),
         ),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The requests and limits of a pod spec given as JSON, as the scenario file gets them.
+    /// Resource name and text, in order.
+    type Texts = Vec<(String, String)>;
+
+    fn resources(spec: serde_json::Value) -> Result<(Texts, Texts), String> {
+        let spec: PodSpec = serde_json::from_value(spec).unwrap();
+        let place = Place { file: "pods.yaml".into(), document: Some(1), ..Place::default() };
+        let input = PodInput {
+            place: &place,
+            spec_path: "spec",
+            object: "ns/p",
+            spec: &spec,
+            labels: None,
+            annotations: None,
+            daemon_pod: false,
+            keep_node_name: false,
+        };
+        let shape = pod_shape(&input, &mut Notes::default()).map_err(|e| e.to_string())?;
+        let list = |m: &ResourcesOut| -> Texts {
+            m.iter()
+                .map(|(k, v)| {
+                    // The text reads back as exactly the value the importer computed.
+                    assert_eq!(Quantity::parse(&v.text), Ok(v.value), "{k}: {}", v.text);
+                    (k.clone(), v.text.clone())
+                })
+                .collect()
+        };
+        Ok((list(&shape.requests), list(&shape.limits)))
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Texts {
+        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    fn container(requests: serde_json::Value, limits: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({"name": "c", "resources": {"requests": requests, "limits": limits}})
+    }
+
+    fn node_notes(value: serde_json::Value) -> (NodeOut, Vec<String>) {
+        let obj = RawObject {
+            place: Place { file: "nodes.yaml".into(), document: Some(1), ..Place::default() },
+            kind: "Node".into(),
+            value,
+        };
+        let mut notes = Notes::default();
+        let (node, _) = node(&obj, &mut notes).unwrap();
+        (node, notes.ignored_lines())
+    }
+
+    #[test]
+    fn unmodeled_node_fields_that_bear_on_scheduling_or_eviction_are_listed_once() {
+        let status = serde_json::json!({
+            "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+            "conditions": [
+                {"type": "Ready", "status": "False", "lastTransitionTime": "2026-01-01T00:00:00Z"},
+                {"type": "DiskPressure", "status": "False", "lastTransitionTime": "2026-01-01T00:00:00Z"},
+            ],
+            "images": [{"names": ["registry.example/app:1"], "sizeBytes": 1000}],
+        });
+        let taint = |effect: &str| serde_json::json!({"key": "dedicated", "value": "x", "effect": effect, "timeAdded": "2026-01-01T00:00:00Z"});
+        let (out, ignored) = node_notes(serde_json::json!({
+            "kind": "Node",
+            "metadata": {"name": "w1", "annotations": {"karpenter.sh/do-not-disrupt": "true", "other": "x"}},
+            "spec": {"taints": [taint("NoExecute"), taint("NoSchedule")], "podCIDR": "10.0.0.0/24"},
+            "status": status,
+        }));
+        assert_eq!(out.taints.len(), 2, "the taints themselves are kept");
+        let expected = [
+            "node annotation karpenter.sh/do-not-disrupt (",
+            "node spec.taints[].timeAdded (taints are there from time 0: the eviction timers of NoExecute \
+             taints, tolerationSeconds, count from the start of the simulation): 1 object (w1)",
+            "node status.conditions[].lastTransitionTime of a NotReady",
+            "node status.images (ImageLocality scoring is not simulated): 1 object (w1)",
+        ];
+        assert_eq!(ignored.len(), expected.len(), "{ignored:#?}");
+        for (line, want) in ignored.iter().zip(expected) {
+            assert!(line.starts_with(want), "{line}");
+        }
+        // Without them, nothing is listed: a healthy condition's transition time plays no part.
+        let (_, ignored) = node_notes(serde_json::json!({
+            "kind": "Node",
+            "metadata": {"name": "w2"},
+            "spec": {"taints": [{"key": "a", "effect": "NoSchedule"}]},
+            "status": {
+                "capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2026-01-01T00:00:00Z"}],
+            },
+        }));
+        assert!(ignored.is_empty(), "{ignored:?}");
+    }
+
+    #[test]
+    fn one_containers_quantities_are_kept_as_written() {
+        let (req, lim) = resources(serde_json::json!({
+            "containers": [container(
+                serde_json::json!({"cpu": "0.25", "memory": "1.5Gi"}),
+                serde_json::json!({"memory": "2000M", "nvidia.com/gpu": "1"}),
+            )],
+        }))
+        .unwrap();
+        assert_eq!(req, pairs(&[("cpu", "0.25"), ("memory", "1.5Gi"), ("nvidia.com/gpu", "1")]));
+        assert_eq!(lim, pairs(&[("memory", "2000M"), ("nvidia.com/gpu", "1")]));
+    }
+
+    #[test]
+    fn computed_amounts_are_canonical_in_the_family_of_their_inputs() {
+        let (req, lim) = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({"cpu": "250m", "memory": "1G"}), serde_json::json!({"memory": "1Gi"})),
+                container(serde_json::json!({"cpu": "0.5", "memory": "500M"}), serde_json::json!({"memory": "512Mi"})),
+            ],
+            // Runs alone, and asks for more memory than the two together.
+            "initContainers": [container(serde_json::json!({"memory": "2Gi"}), serde_json::json!({}))],
+            "overhead": {"cpu": "10m"},
+        }))
+        .unwrap();
+        assert_eq!(req, pairs(&[("cpu", "760m"), ("memory", "2Gi")]));
+        assert_eq!(lim, pairs(&[("memory", "1536Mi")]));
+        // Binary and decimal inputs together give a decimal sum.
+        let (req, _) = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({"memory": "1Gi", "cpu": "1"}), serde_json::json!({})),
+                container(serde_json::json!({"memory": "1G", "cpu": "1000m"}), serde_json::json!({})),
+            ],
+        }))
+        .unwrap();
+        assert_eq!(req, pairs(&[("cpu", "2"), ("memory", "2073741824")]));
+        // A zero request leaves the other's text alone.
+        let (req, _) = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({"memory": "0"}), serde_json::json!({})),
+                container(serde_json::json!({"memory": "3920Mi"}), serde_json::json!({})),
+            ],
+        }))
+        .unwrap();
+        assert_eq!(req, pairs(&[("memory", "3920Mi")]));
+    }
+
+    #[test]
+    fn sums_beyond_the_limit_name_the_pod_and_the_limit() {
+        let err = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({"cpu": "600T"}), serde_json::json!({})),
+                container(serde_json::json!({"cpu": "500T"}), serde_json::json!({})),
+            ],
+        }))
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "pods.yaml: document 1: spec: the pod's requests of cpu add up to more than the simulator holds \
+             (at most 1P, 10^15 cores, bytes or other units, of a resource)"
+        );
+        let err = resources(serde_json::json!({
+            "containers": [container(serde_json::json!({}), serde_json::json!({"memory": "1P"}))],
+            "overhead": {"memory": "1"},
+        }))
+        .unwrap_err();
+        assert!(err.contains("the pod's requests of memory add up"), "{err}");
+        let limits = |a: &str, b: &str| {
+            resources(serde_json::json!({
+                "containers": [
+                    container(serde_json::json!({"cpu": "1"}), serde_json::json!({"cpu": "600T", "memory": a})),
+                    container(serde_json::json!({"cpu": "1"}), serde_json::json!({"cpu": "500T", "memory": b})),
+                ],
+            }))
+        };
+        let err = limits("1Gi", "1Gi").unwrap_err();
+        assert!(err.contains("the pod's limits of cpu add up"), "{err}");
+        let err = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({}), serde_json::json!({"memory": "600T"})),
+                container(serde_json::json!({}), serde_json::json!({"memory": "500T"})),
+                container(serde_json::json!({}), serde_json::json!({})),
+            ],
+        }))
+        .unwrap_err();
+        assert!(err.contains("the pod's requests of memory add up"), "requests default to limits: {err}");
+        // Limits that add up beyond the limit are no matter when the pod has no limit on that
+        // resource (a container without one).
+        let (req, lim) = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({"memory": "1Mi"}), serde_json::json!({"memory": "600T"})),
+                container(serde_json::json!({"memory": "1Mi"}), serde_json::json!({"memory": "500T"})),
+                container(serde_json::json!({"memory": "1Mi"}), serde_json::json!({})),
+            ],
+        }))
+        .unwrap();
+        assert_eq!((req, lim), (pairs(&[("memory", "3Mi")]), pairs(&[])));
+        // Exactly the limit is kept.
+        let (req, _) = resources(serde_json::json!({
+            "containers": [
+                container(serde_json::json!({"cpu": "600T"}), serde_json::json!({})),
+                container(serde_json::json!({"cpu": "400T"}), serde_json::json!({})),
+            ],
+        }))
+        .unwrap();
+        assert_eq!(req, pairs(&[("cpu", "1P")]));
+    }
 }

@@ -2,8 +2,41 @@
 //! RON format (snake_case fields, Kubernetes field names inside tolerations and affinity).
 
 use super::origin::Origin;
-use serde::Serialize;
+use crate::model::Quantity;
+use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
+
+/// A quantity of the scenario file: its text, as the input wrote it or (for an amount the
+/// importer computed) in canonical form, and its value. Entries compare by value, so pods that
+/// ask for `1Gi` and for `1024Mi` are alike; the scenario file gets the text.
+#[derive(Clone, Debug)]
+pub(crate) struct QuantityOut {
+    pub(crate) text: String,
+    pub(crate) value: Quantity,
+}
+
+impl PartialEq for QuantityOut {
+    fn eq(&self, other: &QuantityOut) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Eq for QuantityOut {}
+
+impl std::hash::Hash for QuantityOut {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl Serialize for QuantityOut {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+/// Resource name -> amount.
+pub(crate) type ResourcesOut = BTreeMap<String, QuantityOut>;
 
 /// A workload or agent entry.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, Hash)]
@@ -18,9 +51,9 @@ pub(crate) struct WorkloadOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) node_name: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) requests: BTreeMap<String, String>,
+    pub(crate) requests: ResourcesOut,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) limits: BTreeMap<String, String>,
+    pub(crate) limits: ResourcesOut,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) priority: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,9 +144,9 @@ pub(crate) struct PodShape {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) node_name: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) requests: BTreeMap<String, String>,
+    pub(crate) requests: ResourcesOut,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) limits: BTreeMap<String, String>,
+    pub(crate) limits: ResourcesOut,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) priority: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -356,9 +389,9 @@ pub(crate) struct NodeOut {
     pub(crate) taints: Vec<TaintOut>,
     #[serde(skip_serializing_if = "is_false")]
     pub(crate) unschedulable: bool,
-    pub(crate) capacity: BTreeMap<String, String>,
+    pub(crate) capacity: ResourcesOut,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) allocatable: BTreeMap<String, String>,
+    pub(crate) allocatable: ResourcesOut,
     /// Where the entry came from (not written).
     #[serde(skip)]
     pub(crate) origin: Option<Origin>,

@@ -98,8 +98,7 @@ fn documents(text: &str, file: &str) -> Result<Vec<Value>, ImportError> {
     if matches!(first, Some('{' | '[')) {
         let mut docs = Vec::new();
         for (i, doc) in serde_json::Deserializer::from_str(text).into_iter::<Value>().enumerate() {
-            let doc =
-                doc.map_err(|e| ImportError::file(file, format!("document {}: not valid JSON: {e}", i + 1)))?;
+            let doc = doc.map_err(|e| json_error(file, i + 1, &e))?;
             docs.push(doc);
         }
         return Ok(docs);
@@ -119,13 +118,36 @@ fn documents(text: &str, file: &str) -> Result<Vec<Value>, ImportError> {
         // values need them to.
         strict_booleans: true,
     };
-    serde_saphyr::from_multiple_with_options::<Value>(text, options).map_err(|e| {
-        let at =
-            e.location().map(|l| format!("line {} column {}: ", l.line(), l.column())).unwrap_or_default();
-        let message = e.to_string();
-        let first_line = message.lines().next().unwrap_or("").trim();
-        ImportError::file(file, format!("{at}not valid YAML: {first_line}"))
-    })
+    serde_saphyr::from_multiple_with_options::<Value>(text, options).map_err(|e| yaml_error(file, &e))
+}
+
+/// A JSON error with its location said once, before the message (`serde_json` appends it).
+fn json_error(file: &str, document: usize, e: &serde_json::Error) -> ImportError {
+    let message = e.to_string();
+    if e.line() == 0 {
+        return ImportError::file(file, format!("document {document}: not valid JSON: {message}"));
+    }
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    ImportError::file(file, format!("line {} column {}: not valid JSON: {message}", e.line(), e.column()))
+}
+
+/// A YAML error as one line, its location said once, before the message: the parser's own
+/// rendering repeats it (`... at line 3, column 9`) and adds a source snippet.
+fn yaml_error(file: &str, e: &serde_saphyr::Error) -> ImportError {
+    use serde_saphyr::MessageFormatter;
+    let at = e
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| format!("line {} column {}: ", l.line(), l.column()))
+        .unwrap_or_default();
+    let message = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet());
+    let first = message.lines().next().unwrap_or("").trim();
+    // Hints about the parser's options mean nothing to someone running the importer.
+    let first =
+        first.split_once(", set ").filter(|(_, hint)| hint.contains("Options")).map_or(first, |(m, _)| m);
+    let one_line: String = first.chars().filter(|c| !c.is_control()).collect();
+    ImportError::file(file, format!("{at}not valid YAML: {one_line}"))
 }
 
 /// Converts an object into a typed Kubernetes object; a mismatch names the field.
@@ -184,6 +206,34 @@ mod tests {
         let e = read_str("- 1\n- 2\n", "y.yaml").unwrap_err().to_string();
         assert!(e.starts_with("y.yaml: document 1: expected a Kubernetes object"), "{e}");
         let e = read_str("{\"kind\": ", "z.json").unwrap_err().to_string();
-        assert!(e.contains("z.json: document 1: not valid JSON"), "{e}");
+        assert!(e.starts_with("z.json: line 1 column 9: not valid JSON: "), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_say_their_location_once() {
+        let cases = [
+            (
+                "kind: Node\nmetadata:\n  name: [x\n",
+                "n.yaml: line 3 column 9: not valid YAML: unclosed bracket '['",
+            ),
+            ("a: *nope\n", "n.yaml: line 1 column 4: not valid YAML: alias references unknown anchor"),
+            (
+                "kind: Node\nkind: Pod\n",
+                "n.yaml: line 2 column 1: not valid YAML: duplicate mapping key: kind",
+            ),
+            (
+                "{\"kind\": \"Node\",\n \"metadata\": {\"name\": }}\n",
+                "n.yaml: line 2 column 23: not valid JSON: expected value",
+            ),
+            (
+                "{\"kind\": \"Node\"}\n{\"kind\": ",
+                "n.yaml: line 2 column 9: not valid JSON: EOF while parsing a value",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = read_str(text, "n.yaml").unwrap_err().to_string();
+            assert_eq!(e, want);
+            assert_eq!(e.matches("line").count(), 1, "{e}");
+        }
     }
 }

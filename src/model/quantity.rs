@@ -3,7 +3,8 @@
 //! A [`Quantity`] holds thousandths of the base unit (millicores for `cpu`, milli-bytes for
 //! `memory`), which keeps every comparison and every score the scheduler computes exact in
 //! integer arithmetic. Fractions finer than a thousandth round up, as Kubernetes'
-//! `MilliValue` does.
+//! `MilliValue` does. Amounts are held up to `1P` ([`MAX_MILLI`]); larger ones are refused
+//! with a message that gives the limit.
 
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -17,6 +18,9 @@ pub struct Quantity(i64);
 impl Quantity {
     /// Zero.
     pub const ZERO: Quantity = Quantity(0);
+
+    /// The largest amount a quantity may hold ([`MAX_MILLI`] thousandths, `1P`).
+    pub const MAX: Quantity = Quantity(MAX_MILLI);
 
     /// From thousandths of the base unit.
     pub fn from_milli(milli: i64) -> Quantity {
@@ -38,6 +42,11 @@ impl Quantity {
         self.0.div_euclid(1000) + i64::from(self.0.rem_euclid(1000) != 0)
     }
 
+    /// `self + o`, or `None` when the sum is beyond [`Quantity::MAX`] in magnitude.
+    pub fn checked_add(self, o: Quantity) -> Option<Quantity> {
+        self.0.checked_add(o.0).filter(|s| s.unsigned_abs() <= MAX_MILLI.unsigned_abs()).map(Quantity)
+    }
+
     /// Parses a Kubernetes quantity string.
     pub fn parse(text: &str) -> Result<Quantity, String> {
         parse_milli(text).map(Quantity)
@@ -57,6 +66,68 @@ impl Quantity {
             }
         }
         units.to_string()
+    }
+}
+
+/// The suffix family a quantity is written in, as Kubernetes remembers it to print a value in
+/// the same style: binary (`Ki` to `Ei`) or decimal (`m`, `k` to `E`, exponents, none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QuantityFormat {
+    /// `Ki`, `Mi`, `Gi`, `Ti`, `Pi`, `Ei`.
+    BinarySi,
+    /// Every other form.
+    DecimalSi,
+}
+
+impl QuantityFormat {
+    /// The family of a written quantity (checked or not).
+    pub fn of(text: &str) -> QuantityFormat {
+        let t = text.trim();
+        if ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"].iter().any(|s| t.ends_with(s)) {
+            QuantityFormat::BinarySi
+        } else {
+            QuantityFormat::DecimalSi
+        }
+    }
+}
+
+impl Quantity {
+    /// The canonical text of a computed amount, as Kubernetes' `Quantity.String()` prints it:
+    /// no fraction, the largest suffix of the format family that keeps the value exact.
+    /// Binary amounts that are fractional or below 1024 print as decimal (`1536Mi`, `1k`,
+    /// `1500m`); decimal ones use `m`, none, `k`, `M`, `G`, `T`, `P`, `E` (`1G`, `3920m`).
+    /// [`Quantity::parse`] reads the text back as exactly the same amount.
+    pub fn canonical(self, format: QuantityFormat) -> String {
+        let m = self.0;
+        if m % 1000 != 0 {
+            return format!("{m}m");
+        }
+        let units = m / 1000;
+        if format == QuantityFormat::BinarySi && units.unsigned_abs() >= 1024 {
+            let mut value = units;
+            let mut suffix = "";
+            for s in ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"] {
+                if value % 1024 != 0 {
+                    break;
+                }
+                value /= 1024;
+                suffix = s;
+            }
+            return format!("{value}{suffix}");
+        }
+        if units == 0 {
+            return "0".into();
+        }
+        let mut value = units;
+        let mut suffix = "";
+        for s in ["k", "M", "G", "T", "P", "E"] {
+            if value % 1000 != 0 {
+                break;
+            }
+            value /= 1000;
+            suffix = s;
+        }
+        format!("{value}{suffix}")
     }
 }
 
@@ -98,15 +169,17 @@ fn parse_milli(text: &str) -> Result<i64, String> {
         return Err(bad("expected a number such as 500m, 0.5, 2Gi or 1e3"));
     }
     let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
-    // Mantissa as integer with a decimal exponent.
+    // Mantissa as integer with a decimal exponent; leading zeros carry no digits.
+    let significant = int_part.chars().chain(frac_part.chars()).skip_while(|&c| c == '0');
     let mut mantissa: i128 = 0;
-    for c in int_part.chars().chain(frac_part.chars()) {
+    for c in significant {
         mantissa = mantissa
             .checked_mul(10)
             .and_then(|m| m.checked_add(i128::from(c as u8 - b'0')))
-            .ok_or_else(|| bad("too large"))?;
+            .ok_or_else(|| bad("more than 38 significant digits"))?;
     }
-    let mut exp10: i32 = -(frac_part.len() as i32);
+    // Exponents in i64: a written exponent is at most an i32, so no sum below overflows.
+    let mut exp10: i64 = -(frac_part.len() as i64);
     let mut multiplier: i128 = 1;
     match suffix {
         "" => {}
@@ -127,16 +200,20 @@ fn parse_milli(text: &str) -> Result<i64, String> {
         "E" => exp10 += 18,
         other if other.starts_with(['e', 'E']) => {
             let e: i32 = other[1..].parse().map_err(|_| bad("bad exponent"))?;
-            exp10 += e;
+            exp10 += i64::from(e);
         }
         other => return Err(bad(&format!("unknown suffix {other:?}"))),
     }
     // Value in milli-units = mantissa * multiplier * 10^(exp10 + 3), rounded up.
+    let big = || too_large(text);
     let e = exp10 + 3;
-    let mut v = mantissa.checked_mul(multiplier).ok_or_else(|| bad("too large"))?;
+    let mut v = mantissa.checked_mul(multiplier).ok_or_else(big)?;
+    if v == 0 {
+        return Ok(0);
+    }
     if e >= 0 {
-        for _ in 0..e {
-            v = v.checked_mul(10).ok_or_else(|| bad("too large"))?;
+        for _ in 0..e.min(40) {
+            v = v.checked_mul(10).ok_or_else(big)?;
         }
     } else {
         let mut div: i128 = 1;
@@ -145,8 +222,25 @@ fn parse_milli(text: &str) -> Result<i64, String> {
         }
         v = v / div + i128::from(v % div != 0);
     }
-    let v = sign * v;
-    i64::try_from(v).map_err(|_| bad("too large"))
+    if v > i128::from(MAX_MILLI) {
+        return Err(big());
+    }
+    Ok((sign * v) as i64)
+}
+
+/// The largest amount of any resource the simulator holds, in thousandths of the base unit:
+/// `1P` (10^15 cores, bytes, pods, ...). Kubernetes accepts up to 2^63-1 base units; in
+/// thousandths, with room for a node's requests to be summed and scored in 64-bit integers,
+/// the simulator stops at 10^15 units, far above any real node.
+pub const MAX_MILLI: i64 = 1_000_000_000_000_000_000;
+
+/// The message for a quantity beyond [`MAX_MILLI`].
+fn too_large(text: &str) -> String {
+    format!(
+        "quantity {:?} is too large: the simulator holds at most 1P (10^15 cores, bytes or other \
+         units) of a resource",
+        text.trim()
+    )
 }
 
 impl Serialize for Quantity {
@@ -289,6 +383,79 @@ mod tests {
         for text in ["", "abc", "1.2.3", "5Zi", "--1"] {
             let err = Quantity::parse(text).unwrap_err();
             assert!(err.contains("invalid quantity"), "{err}");
+        }
+    }
+
+    #[test]
+    fn amounts_beyond_the_limit_are_refused_and_never_overflow() {
+        for text in
+            ["1E", "8Ei", "9223372036854775807", "1e18", "1e16", "2Pi", "1e2147483647", "-1E", "1000001G"]
+        {
+            let err = Quantity::parse(text).unwrap_err();
+            assert!(err.contains("too large") && err.contains("at most 1P"), "{text}: {err}");
+        }
+        let cases = [
+            ("1P", MAX_MILLI),
+            ("1e15", MAX_MILLI),
+            ("1000000G", MAX_MILLI),
+            ("888Ti", 888 * (1 << 40) * 1000),
+            ("999999999999999999m", 999_999_999_999_999_999),
+            ("1e-2147483648", 1),
+            ("1.5e-2147483648", 1),
+            ("0e2147483647", 0),
+            ("0.00000000000000000000000000000000000000000000000001", 1),
+            ("00000000000000000000000000000000000000000000000002", 2000),
+            ("-1P", -MAX_MILLI),
+        ];
+        for (text, milli) in cases {
+            assert_eq!(Quantity::parse(text).map(Quantity::milli), Ok(milli), "{text}");
+        }
+        assert!(Quantity::parse("1.000000000000000000000000000000000000001").is_err());
+        assert_eq!(Quantity::MAX.checked_add(Quantity::from_milli(1)), None);
+        assert_eq!(Quantity::from_milli(i64::MAX).checked_add(Quantity::from_milli(1)), None);
+        assert_eq!(Quantity::MAX.checked_add(Quantity::ZERO), Some(Quantity::MAX));
+    }
+
+    #[test]
+    fn canonical_text_keeps_the_format_family_and_reads_back_exactly() {
+        let binary = QuantityFormat::BinarySi;
+        let decimal = QuantityFormat::DecimalSi;
+        let cases = [
+            ("1536Mi", binary, "1536Mi"),
+            ("1.5Gi", binary, "1536Mi"),
+            ("2Gi", binary, "2Gi"),
+            ("1000", binary, "1k"),
+            ("1025", binary, "1025"),
+            ("1.5", binary, "1500m"),
+            ("1500000000", decimal, "1500M"),
+            ("1G", decimal, "1G"),
+            ("3920m", decimal, "3920m"),
+            ("4000m", decimal, "4"),
+            ("1Gi", decimal, "1073741824"),
+            ("0", decimal, "0"),
+            ("0", binary, "0"),
+            ("1P", decimal, "1P"),
+            ("512Ti", binary, "512Ti"),
+        ];
+        for (input, format, text) in cases {
+            let q = Quantity::parse(input).unwrap();
+            assert_eq!(q.canonical(format), text, "{input}");
+        }
+        assert_eq!(QuantityFormat::of("16Gi"), binary);
+        assert_eq!(QuantityFormat::of("1e3"), decimal);
+        assert_eq!(QuantityFormat::of("500m"), decimal);
+        // Any amount reads back as itself, in either family.
+        let mut milli: i64 = 1;
+        while milli <= MAX_MILLI / 7 {
+            for m in
+                [milli, milli * 7, milli.saturating_mul(1000), milli.saturating_mul(1024 * 1000), milli + 1]
+            {
+                let q = Quantity::from_milli(m.min(MAX_MILLI));
+                for format in [binary, decimal] {
+                    assert_eq!(Quantity::parse(&q.canonical(format)), Ok(q), "{m} {format:?}");
+                }
+            }
+            milli *= 3;
         }
     }
 

@@ -53,7 +53,8 @@ impl Quantity {
     }
 
     /// A canonical text for reports: `cpu`-like amounts in `m` when fractional, byte-like
-    /// amounts in the largest binary unit that divides them.
+    /// amounts in the largest binary unit that divides them, else in the largest decimal one
+    /// (`1G`, `1500M`); amounts below 1000 without a suffix.
     pub fn to_k8s_string(self) -> String {
         let m = self.0;
         if m % 1000 != 0 {
@@ -61,6 +62,17 @@ impl Quantity {
         }
         let units = m / 1000;
         for (suffix, factor) in [("Ti", 1i64 << 40), ("Gi", 1 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+            if units != 0 && units % factor == 0 {
+                return format!("{}{suffix}", units / factor);
+            }
+        }
+        for (suffix, factor) in [
+            ("P", 1_000_000_000_000_000i64),
+            ("T", 1_000_000_000_000),
+            ("G", 1_000_000_000),
+            ("M", 1_000_000),
+            ("k", 1_000),
+        ] {
             if units != 0 && units % factor == 0 {
                 return format!("{}{suffix}", units / factor);
             }
@@ -333,6 +345,20 @@ impl<const N: usize> From<[(&str, &str); N]> for ResourceList {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn report_texts_use_a_binary_suffix_then_a_decimal_one() {
+        let text = |t: &str| Quantity::parse(t).unwrap().to_k8s_string();
+        assert_eq!(text("1G"), "1G");
+        assert_eq!(text("1500M"), "1500M");
+        assert_eq!(text("2Gi"), "2Gi");
+        assert_eq!(text("1024"), "1Ki");
+        assert_eq!(text("250m"), "250m");
+        assert_eq!(text("4"), "4");
+        assert_eq!(text("0"), "0");
+        assert_eq!(text("1001"), "1001");
+    }
+
     use super::*;
 
     #[test]

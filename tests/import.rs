@@ -237,10 +237,12 @@ fn extended_resources_decide_where_gpu_pods_fit() {
     let issues = &cmp.agents[0].runs[0].start_issues;
     let train = issues.iter().find(|i| i.workload == "train").expect("GPU pods left pending");
     assert_eq!(train.pods, 2, "{issues:?}");
-    // gpu-a's two GPUs are taken and worker-a has none (worker-b is tainted not-ready).
+    // gpu-a's two GPUs are taken and worker-a has none; worker-b's first taint is not-ready
+    // (no value), which the pod does not tolerate.
     assert_eq!(
         train.reason,
-        "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient nvidia.com/gpu."
+        "0/3 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }, \
+         2 Insufficient nvidia.com/gpu."
     );
 }
 

@@ -111,7 +111,9 @@ pub enum Reason {
     /// NodeUnschedulable: `spec.unschedulable` is set and the pod does not tolerate
     /// `node.kubernetes.io/unschedulable:NoSchedule`.
     NodeUnschedulable,
-    /// TaintToleration: a `NoSchedule` or `NoExecute` taint is not tolerated.
+    /// TaintToleration: a `NoSchedule` or `NoExecute` taint is not tolerated. Which taint is
+    /// told apart where it is reported ([`untolerated_taint`], [`FitError::record_taint`]), so
+    /// that upstream's `node(s) had untolerated taint {KEY: VALUE}` can be printed.
     UntoleratedTaint,
     /// NodeAffinity: `nodeSelector` or required node affinity does not match (including nodes
     /// left out by the PreFilter's node-name set).
@@ -161,10 +163,12 @@ impl Reason {
     }
 
     /// The text kube-scheduler uses for this reason in its "0/N nodes are available" message.
-    /// Upstream names the extended resource (`Insufficient nvidia.com/gpu`); without the name
-    /// at hand, [`Reason::InsufficientExtendedResource`] reads `Insufficient extended
-    /// resource`, which the scheduler's messages print only if no name was recorded (see
-    /// [`FitError`] and [`resources_fit_messages`]).
+    /// Upstream names the extended resource (`Insufficient nvidia.com/gpu`) and the first
+    /// untolerated taint (`node(s) had untolerated taint {dedicated: gpu}`); without the name
+    /// or the taint at hand, [`Reason::InsufficientExtendedResource`] reads `Insufficient
+    /// extended resource` and [`Reason::UntoleratedTaint`] `node(s) had untolerated taint(s)`,
+    /// which the scheduler's messages print only if nothing was recorded (see [`FitError`],
+    /// [`untolerated_taint_message`] and [`resources_fit_messages`]).
     pub fn message(self) -> &'static str {
         match self {
             Reason::NodeUnschedulable => "node(s) were unschedulable",
@@ -276,25 +280,30 @@ impl FilterStatus {
 
 /// Why no node was chosen: how many nodes failed for each reason (a node short of two
 /// resources counts under both), like upstream's `FitError` diagnosis. Extended resources are
-/// also counted by name, as upstream's reasons name them.
+/// also counted by name, and untolerated taints by key and value, as upstream's reasons name
+/// them. The taints are borrowed from the nodes (`'n`): recording one copies no string.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FitError {
+pub struct FitError<'n> {
     num_all_nodes: usize,
     counts: [u32; Reason::ALL.len()],
     /// Nodes short of each extended resource, in name order; empty (no allocation) unless an
     /// extended resource was short.
     extended: Vec<(Box<str>, u32)>,
+    /// Nodes whose first untolerated taint has each key and value, in (key, value) order, with
+    /// one of those taints; empty (no allocation) unless a node failed on a taint.
+    taints: Vec<(&'n Taint, u32)>,
 }
 
-impl FitError {
+impl<'n> FitError<'n> {
     /// An error for a cluster of `num_all_nodes` nodes with no reason counted yet.
-    pub fn new(num_all_nodes: usize) -> FitError {
-        FitError { num_all_nodes, counts: [0; Reason::ALL.len()], extended: Vec::new() }
+    pub fn new(num_all_nodes: usize) -> FitError<'n> {
+        FitError { num_all_nodes, counts: [0; Reason::ALL.len()], extended: Vec::new(), taints: Vec::new() }
     }
 
     /// Counts one node that failed for `reasons`. For a node with
     /// [`Reason::InsufficientExtendedResource`], also call [`FitError::record_extended`] for
-    /// each resource it is short of.
+    /// each resource it is short of; for a node with [`Reason::UntoleratedTaint`], call
+    /// [`FitError::record_taint`] with its first untolerated taint.
     pub fn record(&mut self, reasons: Reasons) {
         for r in reasons.iter() {
             self.counts[r as usize] += 1;
@@ -306,6 +315,17 @@ impl FitError {
         match self.extended.binary_search_by(|(name, _)| (**name).cmp(resource)) {
             Ok(i) => self.extended[i].1 += 1,
             Err(i) => self.extended.insert(i, (resource.into(), 1)),
+        }
+    }
+
+    /// Counts one node whose first untolerated taint (see [`untolerated_taint`]) is `taint`.
+    /// Nodes whose taints have the same key and value share an entry, whatever the effect, as
+    /// upstream's reason text leaves the effect out.
+    pub fn record_taint(&mut self, taint: &'n Taint) {
+        let key = (taint.key.as_str(), taint.value.as_str());
+        match self.taints.binary_search_by(|(t, _)| (t.key.as_str(), t.value.as_str()).cmp(&key)) {
+            Ok(i) => self.taints[i].1 += 1,
+            Err(i) => self.taints.insert(i, (taint, 1)),
         }
     }
 
@@ -329,19 +349,30 @@ impl FitError {
     pub fn extended(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
         self.extended.iter().map(|(name, n)| (&**name, *n))
     }
+
+    /// (key, value, nodes whose first untolerated taint has them), in (key, value) order.
+    pub fn untolerated_taints(&self) -> impl Iterator<Item = (&'n str, &'n str, u32)> + '_ {
+        self.taints.iter().map(|&(t, n)| (t.key.as_str(), t.value.as_str(), n))
+    }
 }
 
-impl fmt::Display for FitError {
-    /// `0/5 nodes are available: 2 node(s) had untolerated taint(s), 3 Too many pods.` As
-    /// upstream's `FitError.Error()` writes it: one `"<count> <reason>"` per reason, sorted as
-    /// text (so `"1 Insufficient cpu"` comes before `"1 node(s) were unschedulable"`, and
-    /// `"10 ..."` before `"2 ..."`), an extended resource under its own name
-    /// (`3 Insufficient nvidia.com/gpu`).
+impl fmt::Display for FitError<'_> {
+    /// `0/5 nodes are available: 2 node(s) had untolerated taint {dedicated: gpu}, 3 Too many
+    /// pods.` As upstream's `FitError.Error()` writes it: one `"<count> <reason>"` per reason,
+    /// sorted as text (so `"1 Insufficient cpu"` comes before `"1 node(s) were unschedulable"`,
+    /// and `"10 ..."` before `"2 ..."`), an extended resource under its own name
+    /// (`3 Insufficient nvidia.com/gpu`), an untolerated taint by key and value (see
+    /// [`untolerated_taint_message`]).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut parts: Vec<String> = Vec::new();
         for (reason, n) in self.iter() {
             if reason == Reason::InsufficientExtendedResource && !self.extended.is_empty() {
                 parts.extend(self.extended().map(|(name, n)| format!("{n} Insufficient {name}")));
+            } else if reason == Reason::UntoleratedTaint && !self.taints.is_empty() {
+                parts.extend(
+                    self.untolerated_taints()
+                        .map(|(key, value, n)| format!("{n} {}", untolerated_taint_message(key, value))),
+                );
             } else {
                 parts.push(format!("{n} {}", reason.message()));
             }
@@ -355,7 +386,7 @@ impl fmt::Display for FitError {
     }
 }
 
-impl std::error::Error for FitError {}
+impl std::error::Error for FitError<'_> {}
 
 // ---------------------------------------------------------------------------------------------
 // Views and amounts
@@ -492,10 +523,24 @@ pub fn filter_node_unschedulable(tolerations: &[Toleration], unschedulable: bool
 /// `NoExecute` taints is tolerated by none of the pod's tolerations. `PreferNoSchedule` taints
 /// never reject.
 pub fn filter_taint_toleration(tolerations: &[Toleration], taints: &[Taint]) -> FilterStatus {
-    match find_untolerated_taint(taints, tolerations, blocks_scheduling) {
+    match untolerated_taint(tolerations, taints) {
         Some(_) => FilterStatus::UnschedulableAndUnresolvable(Reason::UntoleratedTaint.into()),
         None => FilterStatus::Success,
     }
+}
+
+/// The taint TaintToleration names when it rejects a node: the first of `taints`, in node
+/// order, whose effect is `NoSchedule` or `NoExecute` and that none of `tolerations`
+/// tolerates (upstream `FindMatchingUntoleratedTaint` with `DoNotScheduleTaintsFilterFunc`).
+pub fn untolerated_taint<'t>(tolerations: &[Toleration], taints: &'t [Taint]) -> Option<&'t Taint> {
+    find_untolerated_taint(taints, tolerations, blocks_scheduling)
+}
+
+/// TaintToleration's reason text for a node whose first untolerated taint has `key` and
+/// `value`: `node(s) had untolerated taint {KEY: VALUE}`, the value left empty when the taint
+/// has none (`{node-role.kubernetes.io/control-plane: }`). The effect is not part of it.
+pub fn untolerated_taint_message(key: &str, value: &str) -> String {
+    format!("node(s) had untolerated taint {{{key}: {value}}}")
 }
 
 /// NodeAffinity: `nodeSelector` and the required node affinity must both hold.
@@ -604,18 +649,25 @@ pub fn resources_fit_messages(
 /// Every modeled filter of the default profile, in its order (NodeUnschedulable,
 /// TaintToleration, NodeAffinity, NodeResourcesFit); the first rejection is the node's status.
 pub fn run_filters(pod: &PodView, node: &NodeView) -> FilterStatus {
-    let steps = [
-        filter_node_unschedulable(pod.tolerations, node.unschedulable),
-        filter_taint_toleration(pod.tolerations, node.taints),
-    ];
-    if let Some(rejected) = steps.into_iter().find(|s| !s.is_success()) {
-        return rejected;
+    run_filters_noting_taint(pod, node).0
+}
+
+/// [`run_filters`], also giving the untolerated taint behind a TaintToleration rejection (the
+/// one [`untolerated_taint`] finds), so that it need not be looked for twice.
+fn run_filters_noting_taint<'n>(pod: &PodView, node: &NodeView<'n>) -> (FilterStatus, Option<&'n Taint>) {
+    let unschedulable = filter_node_unschedulable(pod.tolerations, node.unschedulable);
+    if !unschedulable.is_success() {
+        return (unschedulable, None);
+    }
+    if let Some(taint) = untolerated_taint(pod.tolerations, node.taints) {
+        let status = FilterStatus::UnschedulableAndUnresolvable(Reason::UntoleratedTaint.into());
+        return (status, Some(taint));
     }
     let affinity = filter_node_affinity(pod, node);
     if !affinity.is_success() {
-        return affinity;
+        return (affinity, None);
     }
-    filter_resources_fit(pod.requests, node.allocatable, node.requested, node.pod_count)
+    (filter_resources_fit(pod.requests, node.allocatable, node.requested, node.pod_count), None)
 }
 
 /// Which nodes NodeAffinity's PreFilter lets through.
@@ -901,12 +953,12 @@ impl Scheduler {
     /// One scheduling cycle for `pod` over `nodes` (see the module documentation). Returns the
     /// index in `nodes` of the chosen node, or why none fits. `nodes` should be in a stable
     /// order from cycle to cycle for the round-robin start to mean anything.
-    pub fn schedule(
+    pub fn schedule<'n>(
         &mut self,
         pod: &PodView,
-        nodes: &[NodeView],
+        nodes: &[NodeView<'n>],
         rng: &mut SimRng,
-    ) -> Result<usize, FitError> {
+    ) -> Result<usize, FitError<'n>> {
         let num_all = nodes.len();
         let mut error = FitError::new(num_all);
         if num_all == 0 {
@@ -946,11 +998,14 @@ impl Scheduler {
             let pos = (self.next_start + i) % num_candidates;
             let index = if restricted { self.candidates[pos] } else { pos };
             processed += 1;
-            match run_filters(pod, &nodes[index]) {
-                FilterStatus::Success => self.feasible.push(index),
-                rejected => {
+            match run_filters_noting_taint(pod, &nodes[index]) {
+                (FilterStatus::Success, _) => self.feasible.push(index),
+                (rejected, taint) => {
                     let reasons = rejected.reasons();
                     error.record(reasons);
+                    if let Some(taint) = taint {
+                        error.record_taint(taint);
+                    }
                     if reasons.contains(Reason::InsufficientExtendedResource) {
                         let node = &nodes[index];
                         for name in short_extended_resources(pod.requests, node.allocatable, node.requested) {
@@ -1131,6 +1186,27 @@ mod tests {
         assert_eq!(filter_taint_toleration(&[], &hard), uu(Reason::UntoleratedTaint));
         let tol = [Toleration::exists("hard", None)];
         assert!(filter_taint_toleration(&tol, &hard).is_success());
+    }
+
+    #[test]
+    fn the_named_taint_is_the_first_untolerated_blocking_one_in_node_order() {
+        let taints = [
+            Taint::with_value("soft", "x", TaintEffect::PreferNoSchedule),
+            Taint::with_value("tolerated", "y", TaintEffect::NoSchedule),
+            Taint::with_value("dedicated", "gpu", TaintEffect::NoExecute),
+            Taint::new("later", TaintEffect::NoSchedule),
+        ];
+        let tol = [Toleration::exists("tolerated", None)];
+        assert_eq!(untolerated_taint(&tol, &taints), Some(&taints[2]));
+        assert_eq!(untolerated_taint(&tol, &taints[..2]), None);
+        assert_eq!(
+            untolerated_taint_message("dedicated", "gpu"),
+            "node(s) had untolerated taint {dedicated: gpu}"
+        );
+        assert_eq!(
+            untolerated_taint_message("node-role.kubernetes.io/control-plane", ""),
+            "node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }"
+        );
     }
 
     #[test]
@@ -1420,7 +1496,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "0/3 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, \
-             1 node(s) had untolerated taint(s), 1 node(s) were unschedulable."
+             1 node(s) had untolerated taint {hard: }, 1 node(s) were unschedulable."
         );
     }
 
@@ -1467,7 +1543,45 @@ mod tests {
         let err = Scheduler::new(0).schedule(&pod.view(), &views(&nodes), &mut seeded(1)).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "0/3 nodes are available: 1 node(s) had untolerated taint(s), 2 Insufficient nvidia.com/gpu."
+            "0/3 nodes are available: 1 node(s) had untolerated taint {hard: }, \
+             2 Insufficient nvidia.com/gpu."
+        );
+    }
+
+    #[test]
+    fn nodes_are_counted_under_their_first_untolerated_taint_by_key_and_value() {
+        let control_plane = Taint::new("node-role.kubernetes.io/control-plane", TaintEffect::NoSchedule);
+        let gpu = |effect| Taint::with_value("dedicated", "gpu", effect);
+        let mut nodes = [
+            Node::new("cp").taint(control_plane.clone()),
+            Node::new("gpu-a").taint(gpu(TaintEffect::NoSchedule)),
+            // Same key and value, another effect: the same entry.
+            Node::new("gpu-b").taint(gpu(TaintEffect::NoExecute)),
+            // The tolerated taint comes first; the next one is named.
+            Node::new("infra")
+                .taint(Taint::new("tolerated", TaintEffect::NoSchedule))
+                .taint(Taint::with_value("dedicated", "infra", TaintEffect::NoSchedule))
+                .taint(control_plane),
+            Node::new("cordoned").taint(gpu(TaintEffect::NoSchedule)),
+        ];
+        nodes[4].unschedulable = true;
+        let pod = Pod::new(vec![Toleration::exists("tolerated", None)], ResourceList::default());
+        let err = Scheduler::new(0).schedule(&pod.view(), &views(&nodes), &mut seeded(1)).unwrap_err();
+        assert_eq!(err.count(Reason::UntoleratedTaint), 4);
+        let named: Vec<(&str, &str, u32)> = err.untolerated_taints().collect();
+        assert_eq!(
+            named,
+            [
+                ("dedicated", "gpu", 2),
+                ("dedicated", "infra", 1),
+                ("node-role.kubernetes.io/control-plane", "", 1)
+            ]
+        );
+        assert_eq!(
+            err.to_string(),
+            "0/5 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}, \
+             1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, \
+             1 node(s) were unschedulable, 2 node(s) had untolerated taint {dedicated: gpu}."
         );
     }
 
@@ -1480,6 +1594,9 @@ mod tests {
             err.to_string(),
             "0/2 nodes are available: 1 Insufficient cpu, 2 Insufficient extended resource."
         );
+        let mut tainted = FitError::new(1);
+        tainted.record(Reason::UntoleratedTaint.into());
+        assert_eq!(tainted.to_string(), "0/1 nodes are available: 1 node(s) had untolerated taint(s).");
         err.record_extended("vendor.example/b");
         err.record_extended("vendor.example/a");
         err.record_extended("vendor.example/b");

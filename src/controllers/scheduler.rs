@@ -98,6 +98,10 @@ pub const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
 /// Lower bound of the adaptive percentage of nodes to score.
 pub const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: usize = 5;
 
+/// NodeAffinity's PreFilter message when the required terms name nodes but none satisfies them
+/// all (upstream `errReasonConflict`).
+pub const NODE_AFFINITY_CONFLICT: &str = "pod affinity terms conflict";
+
 static UNSCHEDULABLE_TAINT: LazyLock<Taint> =
     LazyLock::new(|| Taint::new(UNSCHEDULABLE, TaintEffect::NoSchedule));
 
@@ -115,9 +119,11 @@ pub enum Reason {
     /// told apart where it is reported ([`untolerated_taint`], [`FitError::record_taint`]), so
     /// that upstream's `node(s) had untolerated taint {KEY: VALUE}` can be printed.
     UntoleratedTaint,
-    /// NodeAffinity: `nodeSelector` or required node affinity does not match (including nodes
-    /// left out by the PreFilter's node-name set).
+    /// NodeAffinity: `nodeSelector` or required node affinity does not match.
     NodeAffinity,
+    /// NodeAffinity's PreFilter left the node out: the required terms name nodes with
+    /// `matchFields: metadata.name In [...]` and not this one.
+    NodeAffinityPreFilter,
     /// NodeResourcesFit: the node already holds its allocatable number of pods.
     TooManyPods,
     /// NodeResourcesFit: not enough cpu left.
@@ -131,19 +137,25 @@ pub enum Reason {
     /// reported ([`short_extended_resources`], [`FitError::extended`]), so that upstream's
     /// `Insufficient nvidia.com/gpu` can be printed.
     InsufficientExtendedResource,
+    /// InterPodAffinity: required pod anti-affinity (the `one_per_node` form) rules the node
+    /// out. The simulation rules such nodes out before the other filters run (see
+    /// [`FitError::add_ruled_out`]).
+    PodAntiAffinity,
 }
 
 impl Reason {
     /// Every reason, in report order.
-    pub const ALL: [Reason; 8] = [
+    pub const ALL: [Reason; 10] = [
         Reason::NodeUnschedulable,
         Reason::UntoleratedTaint,
         Reason::NodeAffinity,
+        Reason::NodeAffinityPreFilter,
         Reason::TooManyPods,
         Reason::InsufficientCpu,
         Reason::InsufficientMemory,
         Reason::InsufficientEphemeralStorage,
         Reason::InsufficientExtendedResource,
+        Reason::PodAntiAffinity,
     ];
 
     /// A stable, machine-friendly code (`untolerated-taint`, `insufficient-cpu`, ...).
@@ -154,6 +166,8 @@ impl Reason {
             Reason::NodeUnschedulable => "node-unschedulable",
             Reason::UntoleratedTaint => "untolerated-taint",
             Reason::NodeAffinity => "node-affinity",
+            Reason::NodeAffinityPreFilter => "node-affinity-prefilter",
+            Reason::PodAntiAffinity => "pod-anti-affinity",
             Reason::TooManyPods => "too-many-pods",
             Reason::InsufficientCpu => "insufficient-cpu",
             Reason::InsufficientMemory => "insufficient-memory",
@@ -174,6 +188,8 @@ impl Reason {
             Reason::NodeUnschedulable => "node(s) were unschedulable",
             Reason::UntoleratedTaint => "node(s) had untolerated taint(s)",
             Reason::NodeAffinity => "node(s) didn't match Pod's node affinity/selector",
+            Reason::NodeAffinityPreFilter => "node(s) didn't satisfy plugin(s) [NodeAffinity]",
+            Reason::PodAntiAffinity => "node(s) didn't match pod anti-affinity rules",
             Reason::TooManyPods => "Too many pods",
             Reason::InsufficientCpu => "Insufficient cpu",
             Reason::InsufficientMemory => "Insufficient memory",
@@ -292,12 +308,26 @@ pub struct FitError<'n> {
     /// Nodes whose first untolerated taint has each key and value, in (key, value) order, with
     /// one of those taints; empty (no allocation) unless a node failed on a taint.
     taints: Vec<(&'n Taint, u32)>,
+    /// The PreFilter's rejection of every node, which replaces the counts in the message.
+    pre_filter_msg: Option<&'static str>,
 }
 
 impl<'n> FitError<'n> {
     /// An error for a cluster of `num_all_nodes` nodes with no reason counted yet.
     pub fn new(num_all_nodes: usize) -> FitError<'n> {
-        FitError { num_all_nodes, counts: [0; Reason::ALL.len()], extended: Vec::new(), taints: Vec::new() }
+        FitError {
+            num_all_nodes,
+            counts: [0; Reason::ALL.len()],
+            extended: Vec::new(),
+            taints: Vec::new(),
+            pre_filter_msg: None,
+        }
+    }
+
+    /// Counts `nodes` more nodes, ruled out for `reason` before the scheduler saw them.
+    pub fn add_ruled_out(&mut self, reason: Reason, nodes: usize) {
+        self.num_all_nodes += nodes;
+        self.counts[reason as usize] += u32::try_from(nodes).unwrap_or(u32::MAX);
     }
 
     /// Counts one node that failed for `reasons`. For a node with
@@ -327,6 +357,12 @@ impl<'n> FitError<'n> {
             Ok(i) => self.taints[i].1 += 1,
             Err(i) => self.taints.insert(i, (taint, 1)),
         }
+    }
+
+    /// Notes that a PreFilter rejected the pod outright with `msg` (upstream
+    /// `Diagnosis.PreFilterMsg`): the message then gives `msg` instead of the counts.
+    pub fn reject_in_pre_filter(&mut self, msg: &'static str) {
+        self.pre_filter_msg = Some(msg);
     }
 
     /// Nodes in the cluster when the pod was tried.
@@ -363,7 +399,13 @@ impl fmt::Display for FitError<'_> {
     /// and `"10 ..."` before `"2 ..."`), an extended resource under its own name
     /// (`3 Insufficient nvidia.com/gpu`), an untolerated taint by key and value (see
     /// [`untolerated_taint_message`]).
+    ///
+    /// When a PreFilter rejected the pod, its message stands alone, as upstream writes it:
+    /// `0/5 nodes are available: pod affinity terms conflict.`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(msg) = self.pre_filter_msg {
+            return write!(f, "0/{} nodes are available: {msg}.", self.num_all_nodes);
+        }
         let mut parts: Vec<String> = Vec::new();
         for (reason, n) in self.iter() {
             if reason == Reason::InsufficientExtendedResource && !self.extended.is_empty() {
@@ -973,6 +1015,7 @@ impl Scheduler {
                 for _ in 0..num_all {
                     error.record(Reason::NodeAffinity.into());
                 }
+                error.reject_in_pre_filter(NODE_AFFINITY_CONFLICT);
                 return Err(error);
             }
             PreFilterNodes::Named(names) => {
@@ -980,7 +1023,7 @@ impl Scheduler {
                     nodes.iter().enumerate().filter(|(_, n)| names.contains(&n.name)).map(|(i, _)| i),
                 );
                 for _ in self.candidates.len()..num_all {
-                    error.record(Reason::NodeAffinity.into());
+                    error.record(Reason::NodeAffinityPreFilter.into());
                 }
                 true
             }
@@ -1455,7 +1498,20 @@ mod tests {
         assert_eq!(sched.next_start(), 1);
         pod.affinity = Some(pinned_to(&["gone"]));
         let err = sched.schedule(&pod.view(), &v, &mut rng).unwrap_err();
-        assert_eq!(err.count(Reason::NodeAffinity), 5);
+        assert_eq!(err.count(Reason::NodeAffinityPreFilter), 5);
+        assert_eq!(
+            err.to_string(),
+            "0/5 nodes are available: 5 node(s) didn't satisfy plugin(s) [NodeAffinity]."
+        );
+        // n3 is there but full: the other nodes were left out by the PreFilter.
+        let mut nodes = nodes;
+        nodes[3].allocatable = ResourceList::from([("pods", "0")]);
+        pod.affinity = Some(pinned_to(&["n3"]));
+        let err = sched.schedule(&pod.view(), &views(&nodes), &mut rng).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "0/5 nodes are available: 1 Too many pods, 4 node(s) didn't satisfy plugin(s) [NodeAffinity]."
+        );
     }
 
     #[test]
@@ -1475,6 +1531,11 @@ mod tests {
             values: vec!["b".into()],
         });
         assert_eq!(prefilter_node_names(Some(&affinity)), PreFilterNodes::Conflict);
+        let nodes = [Node::new("a"), Node::new("b")];
+        let mut pod = Pod::new(vec![], ResourceList::default());
+        pod.affinity = Some(affinity.clone());
+        let err = Scheduler::new(0).schedule(&pod.view(), &views(&nodes), &mut seeded(1)).unwrap_err();
+        assert_eq!(err.to_string(), "0/2 nodes are available: pod affinity terms conflict.");
         assert_eq!(
             prefilter_node_names(Some(&pinned_to(&["a", "b"]))),
             PreFilterNodes::Named(vec!["a", "b"])
@@ -1582,6 +1643,25 @@ mod tests {
             "0/5 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}, \
              1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, \
              1 node(s) were unschedulable, 2 node(s) had untolerated taint {dedicated: gpu}."
+        );
+    }
+
+    #[test]
+    fn nodes_ruled_out_by_anti_affinity_count_among_all_nodes() {
+        let mut err = FitError::new(2);
+        err.record(Reason::InsufficientCpu.into());
+        err.record(Reason::TooManyPods.into());
+        err.add_ruled_out(Reason::PodAntiAffinity, 3);
+        assert_eq!(
+            err.to_string(),
+            "0/5 nodes are available: 1 Insufficient cpu, 1 Too many pods, \
+             3 node(s) didn't match pod anti-affinity rules."
+        );
+        let mut none_left = FitError::new(0);
+        none_left.add_ruled_out(Reason::PodAntiAffinity, 4);
+        assert_eq!(
+            none_left.to_string(),
+            "0/4 nodes are available: 4 node(s) didn't match pod anti-affinity rules."
         );
     }
 

@@ -16,7 +16,8 @@ use crate::controllers::node_lifecycle::{
 };
 use crate::controllers::replicaset;
 use crate::controllers::scheduler::{
-    FilterStatus, NodeView, PodView, Scheduler, filter_resources_fit, resources_fit_messages,
+    FilterStatus, FitError, NodeView, PodView, Reason, Scheduler, filter_resources_fit,
+    resources_fit_messages,
 };
 use crate::controllers::taint_eviction::{Action, TaintEvictionController};
 use crate::measures::{
@@ -906,12 +907,16 @@ impl<'a> Simulation<'a> {
         // against the workload's own pods (terminating ones included, as upstream counts them).
         let w = pod.workload;
         let spread = tpl.one_per_node;
+        let live = self.nodes.iter().filter(|n| !n.deleted).count();
         let ids: Vec<NodeId> = (0..self.nodes.len())
             .filter(|&n| !self.nodes[n].deleted)
             .filter(|&n| !spread || !self.nodes[n].pods.iter().any(|&q| q != p && self.pods[q].workload == w))
             .collect();
+        let ruled_out = live - ids.len();
         if ids.is_empty() {
-            return Err("0 nodes are available: node(s) didn't match pod anti-affinity rules.".into());
+            let mut e = FitError::new(0);
+            e.add_ruled_out(Reason::PodAntiAffinity, ruled_out);
+            return Err(e.to_string());
         }
         let views: Vec<NodeView> = ids
             .iter()
@@ -930,7 +935,10 @@ impl<'a> Simulation<'a> {
                 }
             })
             .collect();
-        self.scheduler.schedule(&view, &views, &mut self.rng).map(|i| ids[i]).map_err(|e| e.to_string())
+        self.scheduler.schedule(&view, &views, &mut self.rng).map(|i| ids[i]).map_err(|mut e| {
+            e.add_ruled_out(Reason::PodAntiAffinity, ruled_out);
+            e.to_string()
+        })
     }
 
     fn nonzero_requests(&self, p: PodId) -> (i64, i64) {

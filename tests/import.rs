@@ -312,6 +312,47 @@ fn policies_come_from_toleration_lists_and_values_file_paths() {
 }
 
 #[test]
+fn a_manifest_with_other_agent_names_inherits_the_default_events_and_imported_nodes_get_pools() {
+    let Some(nodes) = shared("nodes-openshift-gcp-controlplane.yaml") else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = fs::read_to_string(AGENTS)
+        .unwrap()
+        .replace("deepfence-agent-cluster", "secagent-cluster")
+        .replace("deepfence-agent", "secagent-node");
+    fs::write(tmp.path().join("sec.yaml"), manifest).unwrap();
+    let inputs =
+        Inputs { nodes: Some(nodes.clone()), agents: Some(tmp.path().join("sec.yaml")), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    let (source, sc) = load(&inputs);
+    let body = &source[source.find("Scenario(").unwrap()..];
+    assert!(!body.contains("\"deepfence-agent"), "no default agent name is left in entries:\n{source}");
+    // The day's NotReady, silent and drain entries aimed at the cluster agent's node follow
+    // the manifest's Deployment.
+    let aimed = source.matches("node_of: \"secagent-cluster\"").count();
+    assert_eq!(aimed, 6, "{source}");
+    let (_, default) = load(&Inputs { nodes: Some(nodes), agents: Some(AGENTS.into()), ..Inputs::default() });
+    assert_eq!(sc.timeline.len(), default.timeline.len(), "the same entries as with the default names");
+    let policy = |sc: &Scenario, name: &str| sc.policies.iter().find(|p| p.name == name).cloned().unwrap();
+    assert_eq!(policy(&sc, "recommended-cluster-agent").applies_to, ["secagent-cluster"]);
+    assert_eq!(policy(&sc, "recommended-node-agent").applies_to, ["secagent-node"]);
+    assert!(
+        composed.warnings.iter().any(|w| w.contains("aimed at \"secagent-cluster\"")),
+        "{:?}",
+        composed.warnings
+    );
+    // Imported nodes without a pool label are put in the control-plane or worker pool by their
+    // role labels, so the default generators act on them.
+    let pool =
+        |name: &str| sc.nodes.iter().find(|n| n.name == name).unwrap().labels["taintsim.io/pool"].clone();
+    assert_eq!(pool("node-cp-0"), "control-plane");
+    assert_eq!(pool("node-worker-b-0"), "worker");
+    let generators: Vec<&str> = sc.generators.iter().map(|(g, _)| g.name.as_str()).collect();
+    for g in ["worker-crashes", "memory-bursts", "control-plane-upgrade", "worker-upgrade"] {
+        assert!(generators.contains(&g), "{g} missing in {generators:?}");
+    }
+}
+
+#[test]
 fn composing_is_deterministic_and_the_timeline_file_replaces_the_default() {
     let inputs = Inputs {
         nodes: Some(data("nodes.yaml")),

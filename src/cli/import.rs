@@ -141,9 +141,60 @@ pub fn compose_and_load(inputs: &Inputs, seed: Option<u64>) -> Result<(Composed,
     Ok((composed, scenario))
 }
 
+/// Notes of one kind beyond which stderr gets a count instead of every line.
+const NOTES_SHOWN: usize = 3;
+
+/// The kind of a note about a default entry left out (`default timeline entry`, ...), for
+/// counting them; `None` for other notes.
+fn note_kind(note: &str) -> Option<&'static str> {
+    [
+        ("default timeline entry ", "default timeline entries"),
+        ("default workload ", "default workloads"),
+        ("default generator ", "default generators"),
+        ("default policy ", "default policies"),
+        ("default budget ", "default budgets"),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| note.starts_with(prefix) && note.contains(" left out"))
+    .map(|(_, plural)| plural)
+}
+
+/// The composition's notes as printed on stderr: notes about default entries left out are
+/// shown up to [`NOTES_SHOWN`] of a kind, then counted (the scenario file `taintsim import`
+/// writes lists every one).
+pub fn note_lines(composed: &Composed) -> Vec<String> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for w in &composed.warnings {
+        if let Some(kind) = note_kind(w) {
+            *counts.entry(kind).or_default() += 1;
+        }
+    }
+    let mut shown: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut lines = Vec::new();
+    for w in &composed.warnings {
+        let Some(kind) = note_kind(w) else {
+            lines.push(w.clone());
+            continue;
+        };
+        let n = shown.entry(kind).or_default();
+        *n += 1;
+        let total = counts[kind];
+        if total <= NOTES_SHOWN || *n < NOTES_SHOWN {
+            lines.push(w.clone());
+        } else if *n == NOTES_SHOWN {
+            lines.push(format!(
+                "... and {} more {kind} left out (`taintsim import` with the same options lists each one as a \
+                 `// Note:` line of the scenario file)",
+                total - NOTES_SHOWN + 1
+            ));
+        }
+    }
+    lines
+}
+
 /// Prints the composition's notes to stderr.
 pub fn print_notes(composed: &Composed) {
-    for w in &composed.warnings {
+    for w in note_lines(composed) {
         eprintln!("taintsim: note: {w}");
     }
     for i in &composed.ignored {

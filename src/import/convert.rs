@@ -13,7 +13,7 @@ use super::read::{RawObject, typed};
 use crate::model::Quantity;
 use crate::model::quantity::QuantityFormat;
 use crate::scenario::file::{EventFile, EventKind};
-use crate::scenario::names;
+use crate::scenario::{POOL_LABEL, names};
 use k8s_openapi::api::core::v1::{Node, NodeSelectorTerm, PodSpec, Toleration};
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
@@ -235,8 +235,10 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
         notes.ignore("node status.volumesAttached (volume limits are not simulated)", name.clone());
     }
     let allocatable = if allocatable == capacity { BTreeMap::new() } else { allocatable };
+    let pool = (!labels.contains_key(POOL_LABEL)).then(|| pool_of(&labels).to_string());
     let def = NodeOut {
         name,
+        pool,
         labels,
         taints,
         unschedulable: spec.unschedulable.unwrap_or(false),
@@ -245,6 +247,18 @@ pub(crate) fn node(obj: &RawObject, notes: &mut Notes) -> Result<(NodeOut, Vec<E
         origin: Some(origin),
     };
     Ok((def, events))
+}
+
+/// Role labels that make a node part of the control plane.
+const CONTROL_PLANE_ROLES: [&str; 2] =
+    ["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"];
+
+/// The pool of an imported node that does not carry [`POOL_LABEL`]: `control-plane` when it
+/// has a control-plane (or master) role label, `worker` otherwise. These are the pools the
+/// default scenario's generators act on (crashes, memory bursts and upgrades of the workers,
+/// upgrades of the control plane).
+pub(crate) fn pool_of(labels: &BTreeMap<String, String>) -> &'static str {
+    if CONTROL_PLANE_ROLES.iter().any(|r| labels.contains_key(*r)) { "control-plane" } else { "worker" }
 }
 
 /// A toleration as written.

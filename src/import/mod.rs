@@ -28,7 +28,7 @@ use crate::scenario::file::EventFile;
 use crate::scenario::{DEFAULT_SCENARIO_SOURCE, POOL_LABEL};
 use convert::Notes;
 use out::{PolicyOut, to_ron};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The inputs of an import; each one given replaces that part of the default scenario.
@@ -143,7 +143,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
                     format!("a second node named {name:?}"),
                 ));
             }
-            pools.extend(node.labels.get(POOL_LABEL).cloned());
+            pools.extend(node.labels.get(POOL_LABEL).cloned().or_else(|| node.pool.clone()));
             zones.extend(node.labels.get(crate::model::keys::ZONE_LABEL).cloned());
             condition_origins.extend(
                 events.iter().map(|_| Some(origin::Origin::new(&obj.place).whole("status.conditions"))),
@@ -355,6 +355,13 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         .and_then(|f| ron_options().from_str::<String>(f.value()).ok())
         .unwrap_or_default();
 
+    // Default entries aimed at a default agent follow the manifest's agent of the same kind.
+    let renames = match &agents {
+        Some(list) => agent_renames(list, &mut notes),
+        None => BTreeMap::new(),
+    };
+    let adapted = |field: &ron_text::Field<'_>| -> String { rename_strings(field.value(), &renames) };
+
     let mut body: Vec<String> = Vec::new();
     let mut default_policy_count = 0;
     let mut written: BTreeSet<String> = BTreeSet::new();
@@ -422,7 +429,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
                         .into_iter()
                         .map(|e| ron_text::tidy(e).to_string())
                         .collect();
-                    let defaults = default_policies(field.value(), &agent_names, &mut notes);
+                    let defaults = default_policies(&adapted(field), &agent_names, &mut notes);
                     default_policy_count = defaults.len();
                     entries.extend(defaults);
                     Some(list_text(&entries))
@@ -431,12 +438,12 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             },
             "pdbs" => match &pdbs {
                 Some(p) => Some(to_ron(p, 4)),
-                None => Some(default_pdbs(field.value(), &all_names, &mut notes)),
+                None => Some(default_pdbs(&adapted(field), &all_names, &mut notes)),
             },
             "timeline" => Some(timeline_text(
                 &condition_events,
                 timeline_file.as_ref().map(|(_, e, _)| e.as_slice()),
-                Some(field.value()),
+                Some(&adapted(field)),
                 nodes_given.then_some(&node_names),
                 &all_names,
                 &mut notes,
@@ -445,7 +452,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
                 "[]".to_string()
             } else {
                 default_generators(
-                    field.value(),
+                    &adapted(field),
                     nodes_given.then_some((&pools, &zones)),
                     &all_names,
                     &mut notes,
@@ -537,6 +544,88 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         origins.place_timeline_entries(&source, entries);
     }
     Ok(Composed { source, warnings: notes.warnings.clone(), ignored, origins })
+}
+
+/// The default agents that a manifest's agents stand in for: when the default scenario has
+/// one agent of a kind (DaemonSet, Deployment) and the manifest one of the same kind under
+/// another name, the default timeline, policies, budgets and generators aimed at the default
+/// one are aimed at the manifest's.
+fn agent_renames(agents: &[out::WorkloadOut], notes: &mut Notes) -> BTreeMap<String, String> {
+    let defaults: Vec<(String, String)> = field_value("agents")
+        .and_then(|v| ron_text::list_entries(v).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(EntryRefs::read)
+        .map(|e| (e.get::<String>("name").unwrap_or_default(), e.word("kind").to_string()))
+        .collect();
+    let mut renames = BTreeMap::new();
+    for (kind, out_kind) in [("DaemonSet", out::KindOut::DaemonSet), ("Deployment", out::KindOut::Deployment)]
+    {
+        let old: Vec<&String> = defaults.iter().filter(|(_, k)| k == kind).map(|(n, _)| n).collect();
+        let new: Vec<&String> = agents.iter().filter(|a| a.kind == out_kind).map(|a| &a.name).collect();
+        if let ([old], [new]) = (old.as_slice(), new.as_slice()) {
+            if old != new {
+                notes.warnings.push(format!(
+                    "default timeline entries, policies, budgets and generators aimed at agent {old:?} are aimed at \
+                     {new:?}, the manifest's {kind}"
+                ));
+                renames.insert((*old).clone(), (*new).clone());
+            }
+        }
+    }
+    renames
+}
+
+/// `text` (RON) with every string literal that is exactly a key of `renames` replaced by its
+/// value; comments and other strings are kept as written.
+fn rename_strings(text: &str, renames: &BTreeMap<String, String>) -> String {
+    if renames.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['"', '/']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(comment) = tail.strip_prefix("//") {
+            let end = comment.find('\n').map_or(tail.len(), |n| n + 2);
+            out.push_str(&tail[..end]);
+            rest = &tail[end..];
+        } else if let Some(comment) = tail.strip_prefix("/*") {
+            let end = comment.find("*/").map_or(tail.len(), |n| n + 4);
+            out.push_str(&tail[..end]);
+            rest = &tail[end..];
+        } else if tail.starts_with('"') {
+            // The literal's end: the next quote not escaped.
+            let mut end = None;
+            let mut escaped = false;
+            for (j, c) in tail.char_indices().skip(1) {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => {
+                        end = Some(j);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let Some(end) = end else {
+                out.push_str(tail);
+                return out;
+            };
+            match renames.get(&tail[1..end]) {
+                Some(new) => out.push_str(&quote(new)),
+                None => out.push_str(&tail[..=end]),
+            }
+            rest = &tail[end + 1..];
+        } else {
+            out.push('/');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What an entry of the default scenario names, read from its text without knowing every
@@ -824,6 +913,19 @@ mod tests {
         );
         assert!(kept.contains("name: \"b\"") && !kept.contains("\"a\"") && !kept.contains("\"c\""), "{kept}");
         assert_eq!(notes.warnings.len(), 2, "{:?}", notes.warnings);
+    }
+
+    #[test]
+    fn only_whole_string_literals_are_renamed() {
+        let renames: BTreeMap<String, String> =
+            [("a".to_string(), "x".to_string()), ("a-b".to_string(), "a".to_string())].into();
+        let text = r#"[(node_of: "a", w: "a-b", d: "a b", e: "say \"a\""), // "a" stays
+            /* "a" */ (n: "ab")]"#;
+        assert_eq!(
+            rename_strings(text, &renames),
+            r#"[(node_of: "x", w: "a", d: "a b", e: "say \"a\""), // "a" stays
+            /* "a" */ (n: "ab")]"#
+        );
     }
 
     #[test]

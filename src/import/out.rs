@@ -383,6 +383,9 @@ pub(crate) fn to_ron_depth<T: Serialize>(value: &T, indent: usize, depth: usize)
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub(crate) struct NodeOut {
     pub(crate) name: String,
+    /// The pool the importer puts a node in that names none (`taintsim.io/pool`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) pool: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) labels: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]

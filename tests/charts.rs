@@ -198,7 +198,12 @@ fn names_from_the_input_are_escaped_in_the_page() {
     let evil = "<b>x & \\\"y\\\"</b>";
     let summary = summary
         .replacen("\"description\": \"Deepfence", &format!("\"description\": \"{evil} Deepfence"), 1)
-        .replace("\"none\"", "\"<i>none</i>\"");
+        .replace("\"none\"", "\"<i>none</i>\"")
+        .replacen(
+            "\"node_groups\": [",
+            "\"ignored\": [\"<u>pod affinity</u>: 2 objects\"], \"node_groups\": [",
+            1,
+        );
     fs::write(dir.join("summary.json"), summary).unwrap();
     let series = fs::read_to_string(src.join("timeseries.csv")).unwrap().replace(",none,", ",<i>none</i>,");
     fs::write(dir.join("timeseries.csv"), series).unwrap();
@@ -208,6 +213,10 @@ fn names_from_the_input_are_escaped_in_the_page() {
     assert!(!html.contains("<b>") && !html.contains("<i>"), "markup from the input leaked into the page");
     assert!(html.contains("&lt;b&gt;x &amp; &quot;y&quot;&lt;/b&gt;"));
     assert!(html.contains("&lt;i&gt;none&lt;/i&gt;"));
+    // Ignored input of an imported scenario has its own section.
+    assert!(html.contains("<h3 id=\"ignored\">Ignored input</h3>"), "{html}");
+    assert!(html.contains("<li>&lt;u&gt;pod affinity&lt;/u&gt;: 2 objects</li>"));
+    assert!(!html.contains("<u>"));
 }
 
 #[test]

@@ -419,6 +419,17 @@ fn scenario_section(out: &mut String, data: &ReportData) {
         out.push_str("</table>\n");
     }
     generators_section(out, data);
+    if !sc.ignored.is_empty() {
+        out.push_str(
+            "<h3 id=\"ignored\">Ignored input</h3>\n<p class=\"note\">The scenario was imported from \
+             Kubernetes objects that use fields the simulator does not model; the runs treat those objects \
+             as if the fields were absent.</p>\n<ul>\n",
+        );
+        for line in &sc.ignored {
+            let _ = writeln!(out, "<li>{}</li>", escape(line));
+        }
+        out.push_str("</ul>\n");
+    }
     out.push_str("<h3>Timeline</h3>\n");
     if sc.timeline.is_empty() {
         out.push_str("<p>No scripted events.</p>\n");

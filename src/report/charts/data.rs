@@ -135,6 +135,9 @@ pub struct ScenarioInfo {
     /// Initial nodes grouped by taints and cordon state (absent in older summaries).
     #[serde(default)]
     pub node_groups: Vec<NodeGroupInfo>,
+    /// Present but unsupported input of an imported scenario, one line per kind of field.
+    #[serde(default)]
+    pub ignored: Vec<String>,
 }
 
 /// Initial nodes sharing their taints and cordon state.

@@ -721,3 +721,45 @@ fn an_empty_policy_file_is_no_tolerations_and_a_pod_list_without_pods_is_refused
     );
     assert!(!dir.join("out").exists());
 }
+
+#[test]
+fn an_input_file_with_no_document_is_refused_and_an_empty_list_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("empty.yaml"), "").unwrap();
+    fs::write(dir.join("comments.yaml"), "# Source: chart/templates/x.yaml\n---\n\n").unwrap();
+    fs::write(dir.join("none.yaml"), "apiVersion: v1\nkind: List\nitems: []\n").unwrap();
+    let cases: [(fn(PathBuf) -> Inputs, &str); 4] = [
+        (|p| Inputs { pods: Some(p), ..Inputs::default() }, "did `kubectl get pods -A -o yaml` fail?"),
+        (|p| Inputs { pdbs: Some(p), ..Inputs::default() }, "did `kubectl get pdb -A -o yaml` fail?"),
+        (|p| Inputs { agents: Some(p), ..Inputs::default() }, "did `helm template` fail?"),
+        (|p| Inputs { nodes: Some(p), ..Inputs::default() }, "did `kubectl get nodes -o yaml` fail?"),
+    ];
+    for (inputs, hint) in cases {
+        for file in ["empty.yaml", "comments.yaml"] {
+            let path = dir.join(file);
+            let e = compose(&inputs(path.clone())).unwrap_err().to_string();
+            assert_eq!(
+                e.lines().next().unwrap(),
+                format!(
+                    "{}: the file holds no object (it is empty or holds only comments): {hint}{}",
+                    path.display(),
+                    if hint.contains("kubectl get p") {
+                        " (Where there are none, kubectl prints a `kind: List` with `items: []`, which is read as none.)"
+                    } else {
+                        ""
+                    }
+                )
+            );
+        }
+    }
+    // An empty list is an empty cluster: no business workloads, no budgets.
+    let none = dir.join("none.yaml");
+    let (_, sc) = load(&Inputs { pods: Some(none.clone()), pdbs: Some(none.clone()), ..Inputs::default() });
+    assert!(sc.workloads.is_empty() && sc.pdbs.is_empty(), "{:?} {:?}", sc.workloads, sc.pdbs);
+    // On the command line: exit 2, no report.
+    let o = taintsim(dir, &["run", "--quiet", "--out", "out", "--pods", "empty.yaml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("empty.yaml: the file holds no object"), "{}", text(&o.stderr));
+    assert!(!dir.join("out").exists());
+}

@@ -99,6 +99,14 @@ fn default_name(inputs: &Inputs) -> String {
     if safe.is_empty() || safe.chars().all(|c| c == '.') { "imported".into() } else { safe }
 }
 
+/// What to say about an empty input file that `kubectl get WHAT -o yaml` should have written.
+fn empty_list_hint(what: &str) -> String {
+    format!(
+        "did `kubectl get {what} -o yaml` fail? (Where there are none, kubectl prints a `kind: List` with \
+         `items: []`, which is read as none.)"
+    )
+}
+
 fn file_name(p: &Path) -> String {
     p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
 }
@@ -124,7 +132,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     let mut pools: BTreeSet<String> = BTreeSet::new();
     let mut zones: BTreeSet<String> = BTreeSet::new();
     if let Some(path) = &inputs.nodes {
-        let objs = read::read_file(path)?;
+        let objs = read::read_input(path, "did `kubectl get nodes -o yaml` fail?")?;
         let mut list = Vec::new();
         for obj in &objs {
             if obj.kind != "Node" {
@@ -161,7 +169,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     let mut agents = None;
     let mut agent_ids = Vec::new();
     if let Some(path) = &inputs.agents {
-        let objs = read::read_file(path)?;
+        let objs = read::read_input(path, "did `helm template` fail?")?;
         let (list, ids) = group::agents(&objs, &mut notes)?;
         if list.is_empty() {
             return Err(ImportError::file(&path.display().to_string(), "no DaemonSet or Deployment found"));
@@ -187,7 +195,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
 
     let mut workloads = None;
     if let Some(path) = &inputs.pods {
-        let objs = read::read_file(path)?;
+        let objs = read::read_input(path, &empty_list_hint("pods -A"))?;
         if !objs.is_empty() && objs.iter().all(|o| o.kind != "Pod") {
             let mut kinds: Vec<&str> = objs.iter().map(|o| o.kind.as_str()).collect();
             kinds.sort_unstable();
@@ -234,7 +242,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
 
     let mut pdbs = None;
     if let Some(path) = &inputs.pdbs {
-        let objs = read::read_file(path)?;
+        let objs = read::read_input(path, &empty_list_hint("pdb -A"))?;
         let mut list = Vec::new();
         for obj in &objs {
             if obj.kind != "PodDisruptionBudget" {

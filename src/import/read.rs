@@ -18,17 +18,32 @@ pub(crate) struct RawObject {
     pub(crate) value: Value,
 }
 
-/// Reads every object of `path`. The file name in messages is `path` as given.
-pub(crate) fn read_file(path: &Path) -> Result<Vec<RawObject>, ImportError> {
+/// Reads every object of the input file `path` (the file name in messages is `path` as given).
+/// A file holding no document at all (empty, or comments only) is refused with `hint`: most
+/// likely the command meant to write it failed after its output redirect had created it. An
+/// empty `List` is a valid empty input.
+pub(crate) fn read_input(path: &Path, hint: &str) -> Result<Vec<RawObject>, ImportError> {
     let file = path.display().to_string();
     let text =
         std::fs::read_to_string(path).map_err(|e| ImportError::file(&file, format!("cannot read: {e}")))?;
-    read_str(&text, &file)
+    let documents = documents(&text, &file)?;
+    if documents.iter().all(Value::is_null) {
+        return Err(ImportError::file(
+            &file,
+            format!("the file holds no object (it is empty or holds only comments): {hint}"),
+        ));
+    }
+    objects(documents, &file)
 }
 
 /// Reads every object of `text`; `file` names it in messages.
+#[cfg(test)]
 pub(crate) fn read_str(text: &str, file: &str) -> Result<Vec<RawObject>, ImportError> {
-    let documents = documents(text, file)?;
+    objects(documents(text, file)?, file)
+}
+
+/// The objects of a file's documents.
+fn objects(documents: Vec<Value>, file: &str) -> Result<Vec<RawObject>, ImportError> {
     let mut out = Vec::new();
     for (i, doc) in documents.into_iter().enumerate() {
         let place = Place { file: file.to_string(), document: Some(i + 1), ..Place::default() };

@@ -156,6 +156,19 @@ fn yaml_error(file: &str, e: &serde_saphyr::Error) -> ImportError {
         .filter(|l| l.line() > 0)
         .map(|l| format!("line {} column {}: ", l.line(), l.column()))
         .unwrap_or_default();
+    // An unquoted number beyond what a float holds (`cpu: 1e999`): say what to do about it.
+    if let serde_saphyr::Error::NonFiniteFloat { value, .. } = e.without_snippet() {
+        let lower = value.to_ascii_lowercase();
+        let what = if lower.contains("nan") || lower.contains("inf") {
+            format!("{value} is not a number")
+        } else {
+            format!("the number {value} is too large to read")
+        };
+        return ImportError::file(
+            file,
+            format!("{at}{what}; write quantities in quotes, as kubectl prints them ({value:?})"),
+        );
+    }
     let message = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet());
     let first = message.lines().next().unwrap_or("").trim();
     // Hints about the parser's options mean nothing to someone running the importer.
@@ -235,6 +248,16 @@ mod tests {
             (
                 "kind: Node\nkind: Pod\n",
                 "n.yaml: line 2 column 1: not valid YAML: duplicate mapping key: kind",
+            ),
+            (
+                "kind: Node\nstatus:\n  capacity: {memory: 1Gi,\n    cpu: 1e999}\n",
+                "n.yaml: line 4 column 10: the number 1e999 is too large to read; write quantities in quotes, \
+                 as kubectl prints them (\"1e999\")",
+            ),
+            (
+                "kind: Node\nstatus:\n  capacity:\n    cpu: .inf\n",
+                "n.yaml: line 4 column 10: .inf is not a number; write quantities in quotes, as kubectl prints \
+                 them (\".inf\")",
             ),
             (
                 "{\"kind\": \"Node\",\n \"metadata\": {\"name\": }}\n",

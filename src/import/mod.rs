@@ -107,6 +107,11 @@ fn empty_list_hint(what: &str) -> String {
     )
 }
 
+/// `1 node`, `2 nodes`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 fn file_name(p: &Path) -> String {
     p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
 }
@@ -162,7 +167,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         if list.is_empty() {
             return Err(ImportError::file(&path.display().to_string(), "no Node object found"));
         }
-        described.push(format!("{} nodes from {}", list.len(), file_name(path)));
+        described.push(format!("{} from {}", plural(list.len(), "node", "nodes"), file_name(path)));
         nodes = Some(list);
     }
 
@@ -206,8 +211,6 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             ));
         }
         let (list, pods) = group::business(&objs, &agent_ids, &mut notes)?;
-        let plural =
-            |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
         described.push(format!(
             "{} ({}) from {}",
             plural(list.len(), "business workload", "business workloads"),
@@ -254,7 +257,11 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             }
             list.extend(convert::pdb(obj, &mut notes)?);
         }
-        described.push(format!("{} PodDisruptionBudgets from {}", list.len(), file_name(path)));
+        described.push(format!(
+            "{} from {}",
+            plural(list.len(), "PodDisruptionBudget", "PodDisruptionBudgets"),
+            file_name(path)
+        ));
         pdbs = Some(list);
     }
 

@@ -763,3 +763,54 @@ fn an_input_file_with_no_document_is_refused_and_an_empty_list_is_not() {
     assert!(text(&o.stderr).contains("empty.yaml: the file holds no object"), "{}", text(&o.stderr));
     assert!(!dir.join("out").exists());
 }
+
+/// A rendered agent chart: a DaemonSet and a Deployment with the given extra documents.
+fn agent_manifest(namespace: Option<&str>, ds_class: &str, extra: &str) -> String {
+    let ns = namespace.map(|n| format!("  namespace: {n}\n")).unwrap_or_default();
+    format!(
+        "# Source: agent/templates/ds.yaml\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: sensor\n{ns}\
+         spec:\n  selector: {{matchLabels: {{app: sensor}}}}\n  template:\n    metadata: {{labels: {{app: sensor}}}}\n\
+         \x20   spec:\n      priorityClassName: {ds_class}\n      containers: [{{name: c, resources: {{requests: {{cpu: 10m}}}}}}]\n\
+         ---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: collector\n{ns}spec:\n  replicas: 2\n\
+         \x20 selector: {{matchLabels: {{app: collector}}}}\n  template:\n    metadata: {{labels: {{app: collector}}}}\n\
+         \x20   spec:\n      priorityClassName: system-cluster-critical\n      containers: [{{name: c}}]\n{extra}"
+    )
+}
+
+#[test]
+fn the_agent_manifests_own_priority_class_gives_its_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let class = "---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: agent-critical\n\
+                 value: 1000000\nglobalDefault: false\n";
+    let path = tmp.path().join("agents.yaml");
+    fs::write(&path, agent_manifest(Some("security"), "agent-critical", class)).unwrap();
+    let inputs = Inputs { agents: Some(path.clone()), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(composed.ignored.is_empty(), "{:?}", composed.ignored);
+    assert!(composed.warnings.iter().all(|w| !w.contains("skipped")), "{:?}", composed.warnings);
+    let (_, sc) = load(&inputs);
+    let sensor = workload(&sc, "sensor");
+    assert_eq!(
+        (sensor.template.priority, sensor.template.priority_class_name.as_str()),
+        (1_000_000, "agent-critical")
+    );
+    // A system class keeps its built-in value.
+    assert_eq!(workload(&sc, "collector").template.priority, 2_000_000_000);
+    // A class the manifest does not hold stays unknown: priority 0, listed as ignored.
+    fs::write(&path, agent_manifest(Some("security"), "other", class)).unwrap();
+    let composed = compose(&inputs).unwrap();
+    assert!(
+        composed
+            .ignored
+            .iter()
+            .any(|l| l.contains("priorityClassName without spec.priority") && l.contains("(other)")),
+        "{:?}",
+        composed.ignored
+    );
+    assert_eq!(workload(&load(&inputs).1, "sensor").template.priority, 0);
+    // The API's limit for classes that are not system classes.
+    fs::write(&path, agent_manifest(None, "agent-critical", &class.replace("1000000\n", "2000000000\n")))
+        .unwrap();
+    let e = compose(&inputs).unwrap_err().to_string();
+    assert!(e.contains("PriorityClass \"agent-critical\": value: 2000000000 is above 1000000000"), "{e}");
+}

@@ -9,6 +9,7 @@ use super::out::{KindOut, PodShape, WorkloadOut};
 use super::read::{RawObject, typed};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// An agent of the rendered manifest, as the pod list names its controller.
@@ -25,8 +26,41 @@ fn namespace_of(ns: Option<&String>) -> String {
     ns.filter(|n| !n.is_empty()).cloned().unwrap_or_else(|| "default".into())
 }
 
-/// The agents of a rendered manifest (every DaemonSet and Deployment; other kinds are
-/// skipped and counted in a warning).
+/// The highest value of a PriorityClass that is not a `system-` class (the API refuses more).
+const HIGHEST_USER_PRIORITY: i32 = 1_000_000_000;
+
+/// The PriorityClasses of a rendered manifest: name -> value, and where the value is.
+fn priority_classes(objs: &[RawObject]) -> Result<BTreeMap<String, (i32, Place)>, ImportError> {
+    let mut classes = BTreeMap::new();
+    for obj in objs.iter().filter(|o| o.kind == "PriorityClass") {
+        let class: PriorityClass = typed(obj)?;
+        let name = class.metadata.name.clone().unwrap_or_default();
+        if class.value > HIGHEST_USER_PRIORITY {
+            return Err(ImportError::at(
+                &obj.place,
+                "value",
+                format!(
+                    "{} is above {HIGHEST_USER_PRIORITY}, the most the API accepts for a class that is not a \
+                     system- class",
+                    class.value
+                ),
+            ));
+        }
+        if classes.insert(name.clone(), (class.value, obj.place.clone())).is_some() {
+            return Err(ImportError::at(
+                &obj.place,
+                "metadata.name",
+                format!("a second PriorityClass named {name:?}"),
+            ));
+        }
+    }
+    Ok(classes)
+}
+
+/// The agents of a rendered manifest (every DaemonSet and Deployment). A pod template naming
+/// one of the manifest's PriorityClasses gets its value, as the Priority admission plugin
+/// gives it to the pods. PriorityClasses and PodDisruptionBudgets are read elsewhere; other
+/// kinds are skipped and counted in a warning.
 pub(crate) fn agents(
     objs: &[RawObject],
     notes: &mut Notes,
@@ -34,6 +68,7 @@ pub(crate) fn agents(
     let mut out = Vec::new();
     let mut ids = Vec::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    let classes = priority_classes(objs)?;
     for obj in objs {
         let (meta, template, kind, replicas) = match obj.kind.as_str() {
             "DaemonSet" => {
@@ -50,6 +85,7 @@ pub(crate) fn agents(
                 })?;
                 (d.metadata, spec.template, KindOut::Deployment, Some(replicas))
             }
+            "PriorityClass" | "PodDisruptionBudget" => continue,
             other => {
                 *skipped
                     .entry(if other.is_empty() { "(no kind)".into() } else { other.to_string() })
@@ -60,7 +96,14 @@ pub(crate) fn agents(
         let name = meta.name.clone().unwrap_or_default();
         let namespace = namespace_of(meta.namespace.as_ref());
         let object = format!("{namespace}/{name}");
-        let spec = template.spec.clone().unwrap_or_default();
+        let mut spec = template.spec.clone().unwrap_or_default();
+        let mut class_place = None;
+        if spec.priority.is_none() {
+            if let Some((value, place)) = spec.priority_class_name.as_ref().and_then(|c| classes.get(c)) {
+                spec.priority = Some(*value);
+                class_place = Some(place.clone());
+            }
+        }
         let tmeta = template.metadata.clone().unwrap_or_default();
         let shape = pod_shape(
             &PodInput {
@@ -87,17 +130,21 @@ pub(crate) fn agents(
             name: name.clone(),
             daemon_set: kind == KindOut::DaemonSet,
         });
-        let origin = Origin::new(&obj.place)
+        let mut origin = Origin::new(&obj.place)
             .field("name", "metadata.name")
             .field("namespace", "metadata.namespace")
             .field("replicas", "spec.replicas")
             .pod_fields("spec.template.spec", "spec.template.metadata");
+        if let Some(place) = class_place {
+            origin = origin.field_at("priority", place, "value");
+        }
         out.push(WorkloadOut::new(name, namespace, kind, replicas, None, shape).with_origin(origin));
     }
     if !skipped.is_empty() {
         let list: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
         notes.warnings.push(format!(
-            "the agent manifest's objects other than DaemonSets and Deployments were skipped: {}",
+            "the agent manifest's objects other than DaemonSets, Deployments, PriorityClasses and \
+             PodDisruptionBudgets were skipped: {}",
             list.join(", ")
         ));
     }

@@ -814,3 +814,75 @@ fn the_agent_manifests_own_priority_class_gives_its_value() {
     let e = compose(&inputs).unwrap_err().to_string();
     assert!(e.contains("PriorityClass \"agent-critical\": value: 2000000000 is above 1000000000"), "{e}");
 }
+
+/// A budget document; `namespace` `None` leaves it out, as `helm template` without `-n` does.
+fn budget(name: &str, namespace: Option<&str>, app: &str, bounds: &str) -> String {
+    let ns = namespace.map(|n| format!(", namespace: {n}")).unwrap_or_default();
+    format!(
+        "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: {name}{ns}}}\n\
+         spec: {{{bounds}, selector: {{matchLabels: {{app: {app}}}}}}}\n"
+    )
+}
+
+fn budgets(sc: &Scenario) -> Vec<String> {
+    sc.pdbs.iter().map(|b| format!("{}/{}", b.namespace, b.name)).collect()
+}
+
+#[test]
+fn the_agent_manifests_own_budgets_come_after_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let agents = dir.join("agents.yaml");
+    let own = budget("collector", Some("security"), "collector", "minAvailable: 1");
+    fs::write(&agents, agent_manifest(Some("security"), "x", &own)).unwrap();
+    // Without --pdbs: the default budgets (none), then the manifest's.
+    let inputs = Inputs { agents: Some(agents.clone()), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(composed.source.contains("1 PodDisruptionBudget from agents.yaml"), "{}", composed.source);
+    let (_, sc) = load(&inputs);
+    assert_eq!(budgets(&sc), ["security/collector"]);
+    // With --pdbs: those first.
+    let inputs = Inputs { agents: Some(agents.clone()), pdbs: Some(data("pdbs.json")), ..Inputs::default() };
+    assert_eq!(budgets(&load(&inputs).1), ["shop/web", "shop/db", "security/collector"]);
+    // A budget list from the cluster holding the installed agent's budget: the manifest's wins.
+    let listed = dir.join("pdbs.yaml");
+    fs::write(
+        &listed,
+        format!(
+            "{}{}",
+            budget("old", Some("security"), "x", "maxUnavailable: 1"),
+            own.replace("minAvailable: 1", "minAvailable: 2")
+        ),
+    )
+    .unwrap();
+    let inputs = Inputs { agents: Some(agents.clone()), pdbs: Some(listed), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(
+        composed
+            .warnings
+            .iter()
+            .any(|w| w
+                == "budget security/collector of the budget list left out: the agent manifest has its own"),
+        "{:?}",
+        composed.warnings
+    );
+    let (_, sc) = load(&inputs);
+    assert_eq!(budgets(&sc), ["security/old", "security/collector"]);
+    assert_eq!(
+        sc.pdbs[1].rule,
+        taintsim::controllers::disruption::BudgetRule::MinAvailable(
+            taintsim::controllers::disruption::IntOrPercent::Int(1)
+        )
+    );
+    // A manifest budget that breaks a scenario rule is reported at the manifest.
+    let both = budget("collector", Some("security"), "collector", "minAvailable: 1, maxUnavailable: 1");
+    fs::write(&agents, agent_manifest(Some("security"), "x", &both)).unwrap();
+    for extra in [&[][..], &["--pdbs", "pdbs.yaml"][..]] {
+        let mut args = vec!["import", "--agents", "agents.yaml"];
+        args.extend(extra);
+        let o = taintsim(dir, &args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("agents.yaml: document 3: PodDisruptionBudget \"security/collector\""), "{err}");
+    }
+}

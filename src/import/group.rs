@@ -2,10 +2,10 @@
 //! under their Deployment's name), bare pods with identical specs one entry with a count; and
 //! the agents of a rendered manifest.
 
-use super::convert::{Notes, PodInput, pod_shape};
+use super::convert::{Notes, PodInput, pdb, pod_shape};
 use super::error::{ImportError, Place};
 use super::origin::Origin;
-use super::out::{KindOut, PodShape, WorkloadOut};
+use super::out::{KindOut, PdbOut, PodShape, WorkloadOut};
 use super::read::{RawObject, typed};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::Pod;
@@ -149,6 +149,20 @@ pub(crate) fn agents(
         ));
     }
     Ok((out, ids))
+}
+
+/// A rendered agent manifest.
+pub(crate) struct Manifest<'a> {
+    pub(crate) objs: &'a [RawObject],
+}
+
+/// The manifest's budgets.
+pub(crate) fn manifest_pdbs(manifest: &Manifest<'_>, notes: &mut Notes) -> Result<Vec<PdbOut>, ImportError> {
+    let mut out = Vec::new();
+    for obj in manifest.objs.iter().filter(|o| o.kind == "PodDisruptionBudget") {
+        out.extend(pdb(obj, notes)?);
+    }
+    Ok(out)
 }
 
 /// The name of the Deployment that owns a ReplicaSet: the ReplicaSet's name without its

@@ -173,9 +173,11 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
 
     let mut agents = None;
     let mut agent_ids = Vec::new();
+    let mut agent_objs = Vec::new();
     if let Some(path) = &inputs.agents {
-        let objs = read::read_input(path, "did `helm template` fail?")?;
-        let (list, ids) = group::agents(&objs, &mut notes)?;
+        agent_objs = read::read_input(path, "did `helm template` fail?")?;
+        let objs = &agent_objs;
+        let (list, ids) = group::agents(objs, &mut notes)?;
         if list.is_empty() {
             return Err(ImportError::file(&path.display().to_string(), "no DaemonSet or Deployment found"));
         }
@@ -263,6 +265,29 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             file_name(path)
         ));
         pdbs = Some(list);
+    }
+
+    // The agent manifest's own budgets, after the others.
+    let agent_pdbs = group::manifest_pdbs(&group::Manifest { objs: &agent_objs }, &mut notes)?;
+    if let (false, Some(path)) = (agent_pdbs.is_empty(), &inputs.agents) {
+        described.push(format!(
+            "{} from {}",
+            plural(agent_pdbs.len(), "PodDisruptionBudget", "PodDisruptionBudgets"),
+            file_name(path)
+        ));
+    }
+    if let Some(given) = &mut pdbs {
+        given.retain(|b| {
+            let replaced = agent_pdbs.iter().any(|a| a.namespace == b.namespace && a.name == b.name);
+            if replaced {
+                notes.warnings.push(format!(
+                    "budget {}/{} of the budget list left out: the agent manifest has its own",
+                    b.namespace, b.name
+                ));
+            }
+            !replaced
+        });
+        given.extend(agent_pdbs.iter().cloned());
     }
 
     let mut policies = None;
@@ -372,6 +397,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
 
     let mut body: Vec<String> = Vec::new();
     let mut default_policy_count = 0;
+    let mut default_pdb_count = 0;
     let mut written: BTreeSet<String> = BTreeSet::new();
     let mut kept_workload_names: BTreeSet<String> = BTreeSet::new();
     let nodes_given = nodes.is_some();
@@ -446,7 +472,12 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             },
             "pdbs" => match &pdbs {
                 Some(p) => Some(to_ron(p, 4)),
-                None => Some(default_pdbs(field.value(), &all_names, &mut notes)),
+                None => {
+                    let mut entries = default_pdbs(field.value(), &all_names, &mut notes);
+                    default_pdb_count = entries.len();
+                    entries.extend(entry_texts(&agent_pdbs));
+                    Some(list_text(&entries))
+                }
             },
             "timeline" => Some(timeline_text(
                 &condition_events,
@@ -478,7 +509,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     }
     for (field, value) in [
         ("workloads", workloads_text.clone()),
-        ("pdbs", pdbs.as_ref().map(|p| to_ron(p, 4))),
+        ("pdbs", pdbs.as_ref().or((!agent_pdbs.is_empty()).then_some(&agent_pdbs)).map(|p| to_ron(p, 4))),
         ("policies", policies.as_ref().map(|p| to_ron(p, 4))),
     ] {
         if let (false, Some(v)) = (written.contains(field), value) {
@@ -511,8 +542,15 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     if let Some(list) = &agents {
         origins.set_list("agents", list.iter().map(|w| w.origin.clone()).collect());
     }
-    if let Some(list) = &pdbs {
-        origins.set_list("pdbs", list.iter().map(|p| p.origin.clone()).collect());
+    match &pdbs {
+        Some(list) => origins.set_list("pdbs", list.iter().map(|p| p.origin.clone()).collect()),
+        None if !agent_pdbs.is_empty() => origins.set_list(
+            "pdbs",
+            std::iter::repeat_n(None, default_pdb_count)
+                .chain(agent_pdbs.iter().map(|p| p.origin.clone()))
+                .collect(),
+        ),
+        None => {}
     }
     match &policies {
         Some(list) => origins.set_list("policies", list.iter().map(|p| p.origin.clone()).collect()),
@@ -635,8 +673,18 @@ fn default_policies(value: &str, agents: &BTreeSet<String>, notes: &mut Notes) -
     kept
 }
 
+/// The entries of a list as `list_text` takes them.
+fn entry_texts<T: serde::Serialize>(list: &[T]) -> Vec<String> {
+    let text = to_ron(&list, 4);
+    ron_text::list_entries(&text)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| ron_text::tidy(e).to_string())
+        .collect()
+}
+
 /// The default budgets whose `workload` still exists.
-fn default_pdbs(value: &str, names: &BTreeSet<String>, notes: &mut Notes) -> String {
+fn default_pdbs(value: &str, names: &BTreeSet<String>, notes: &mut Notes) -> Vec<String> {
     let mut kept = Vec::new();
     for e in ron_text::list_entries(value).unwrap_or_default() {
         if let Some(p) = EntryRefs::read(e) {
@@ -648,7 +696,7 @@ fn default_pdbs(value: &str, names: &BTreeSet<String>, notes: &mut Notes) -> Str
         }
         kept.push(ron_text::tidy(e).to_string());
     }
-    list_text(&kept)
+    kept
 }
 
 /// The timeline: the node conditions at time 0, then the timeline file's entries or the

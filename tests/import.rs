@@ -729,7 +729,8 @@ fn an_input_file_with_no_document_is_refused_and_an_empty_list_is_not() {
     fs::write(dir.join("empty.yaml"), "").unwrap();
     fs::write(dir.join("comments.yaml"), "# Source: chart/templates/x.yaml\n---\n\n").unwrap();
     fs::write(dir.join("none.yaml"), "apiVersion: v1\nkind: List\nitems: []\n").unwrap();
-    let cases: [(fn(PathBuf) -> Inputs, &str); 4] = [
+    type Given = fn(PathBuf) -> Inputs;
+    let cases: [(Given, &str); 4] = [
         (|p| Inputs { pods: Some(p), ..Inputs::default() }, "did `kubectl get pods -A -o yaml` fail?"),
         (|p| Inputs { pdbs: Some(p), ..Inputs::default() }, "did `kubectl get pdb -A -o yaml` fail?"),
         (|p| Inputs { agents: Some(p), ..Inputs::default() }, "did `helm template` fail?"),
@@ -885,4 +886,70 @@ fn the_agent_manifests_own_budgets_come_after_the_others() {
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains("agents.yaml: document 3: PodDisruptionBudget \"security/collector\""), "{err}");
     }
+}
+
+#[test]
+fn agents_without_a_namespace_take_the_one_of_their_pods() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let pod = |name: &str, ns: &str, kind: &str, owner: &str| {
+        format!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: {name}\n    namespace: {ns}\n    ownerReferences: \
+             [{{apiVersion: apps/v1, kind: {kind}, name: {owner}, controller: true, uid: u}}]\n  spec: {{containers: [{{name: c}}]}}\n"
+        )
+    };
+    let pods = dir.join("pods.yaml");
+    fs::write(
+        &pods,
+        format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}{}{}",
+            pod("sensor-a", "security", "DaemonSet", "sensor"),
+            pod("sensor-b", "security", "DaemonSet", "sensor"),
+            pod("collector-5d8f-x", "security", "ReplicaSet", "collector-5d8f")
+        ),
+    )
+    .unwrap();
+    let agents = dir.join("agents.yaml");
+    fs::write(&agents, agent_manifest(None, "x", &budget("collector", None, "collector", "minAvailable: 1")))
+        .unwrap();
+    let inputs = Inputs { agents: Some(agents.clone()), pods: Some(pods.clone()), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(
+        composed.warnings.iter().any(|w| w
+            == "agent \"sensor\" put in namespace \"security\": agents.yaml names no namespace, and the pod list \
+                has the agent's pods in that namespace only"),
+        "{:?}",
+        composed.warnings
+    );
+    let (_, sc) = load(&inputs);
+    assert_eq!(workload(&sc, "sensor").namespace, "security");
+    assert_eq!(workload(&sc, "collector").namespace, "security");
+    assert_eq!(budgets(&sc), ["security/collector"], "the manifest's budget follows its agents");
+    assert!(sc.workloads.is_empty(), "the agents' pods are left out");
+    // Pods in two namespaces: `default` stays, and a budget selecting the agent elsewhere is
+    // pointed out.
+    let text2 = fs::read_to_string(&pods).unwrap() + &pod("sensor-c", "other", "DaemonSet", "sensor");
+    fs::write(&pods, text2).unwrap();
+    fs::write(dir.join("pdbs.yaml"), budget("sensor", Some("security"), "sensor", "maxUnavailable: 1"))
+        .unwrap();
+    let inputs = Inputs { pdbs: Some(dir.join("pdbs.yaml")), ..inputs };
+    let composed = compose(&inputs).unwrap();
+    let (_, sc) = load(&inputs);
+    assert_eq!(workload(&sc, "sensor").namespace, "default");
+    assert_eq!(workload(&sc, "collector").namespace, "security");
+    assert!(
+        composed.warnings.iter().any(|w| w.starts_with(
+            "budget security/sensor selects the pods of agent \"sensor\", which is in namespace \"default\""
+        )),
+        "{:?}",
+        composed.warnings
+    );
+    // On stderr as a note.
+    let o = taintsim(dir, &["import", "--agents", "agents.yaml", "--pods", "pods.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("taintsim: note: agent \"collector\" put in namespace \"security\""),
+        "{}",
+        text(&o.stderr)
+    );
 }

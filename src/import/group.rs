@@ -5,7 +5,7 @@
 use super::convert::{Notes, PodInput, pdb, pod_shape};
 use super::error::{ImportError, Place};
 use super::origin::Origin;
-use super::out::{KindOut, PdbOut, PodShape, WorkloadOut};
+use super::out::{KindOut, LabelSelectorOut, PdbOut, PodShape, WorkloadOut};
 use super::read::{RawObject, typed};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::Pod;
@@ -151,16 +151,82 @@ pub(crate) fn agents(
     Ok((out, ids))
 }
 
-/// A rendered agent manifest.
+/// A rendered agent manifest: its objects, its agents (in the order [`agents`] gives them) and
+/// its file name for messages.
 pub(crate) struct Manifest<'a> {
     pub(crate) objs: &'a [RawObject],
+    pub(crate) ids: &'a [AgentId],
+    pub(crate) file: &'a str,
 }
 
-/// The manifest's budgets.
-pub(crate) fn manifest_pdbs(manifest: &Manifest<'_>, notes: &mut Notes) -> Result<Vec<PdbOut>, ImportError> {
+/// Whether a budget's selector selects pods with `labels`.
+fn selects(sel: &LabelSelectorOut, labels: &BTreeMap<String, String>) -> bool {
+    sel.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+        && sel.match_expressions.iter().all(|r| match r.operator.as_str() {
+            "In" => labels.get(&r.key).is_some_and(|v| r.values.contains(v)),
+            "NotIn" => labels.get(&r.key).is_none_or(|v| !r.values.contains(v)),
+            "Exists" => labels.contains_key(&r.key),
+            "DoesNotExist" => !labels.contains_key(&r.key),
+            _ => false,
+        })
+}
+
+/// The namespace of the agents the manifest names none for, and the manifest's budgets.
+///
+/// An agent without a namespace whose pods the pod list shows in exactly one namespace gets
+/// that namespace (with a note), and so do the manifest's budgets without one when that
+/// namespace is the same for all such agents; otherwise it stays in `default`, with a warning
+/// for each budget (`given` or the manifest's) that selects its pods in another namespace.
+pub(crate) fn manifest_pdbs(
+    manifest: &Manifest<'_>,
+    agents: &mut [WorkloadOut],
+    seen: &AgentNamespaces,
+    given: &[PdbOut],
+    notes: &mut Notes,
+) -> Result<Vec<PdbOut>, ImportError> {
+    let file = manifest.file;
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    let mut unplaced = Vec::new();
+    for (i, (a, id)) in agents.iter_mut().zip(manifest.ids).enumerate() {
+        if id.namespace.is_some() {
+            continue;
+        }
+        match seen.get(&a.name).filter(|s| s.len() == 1).and_then(|s| s.first()) {
+            Some(ns) => {
+                notes.warnings.push(format!(
+                    "agent {:?} put in namespace {ns:?}: {file} names no namespace, and the pod list has the \
+                     agent's pods in that namespace only",
+                    a.name
+                ));
+                a.namespace = ns.clone();
+                found.insert(ns.clone());
+            }
+            None => unplaced.push(i),
+        }
+    }
+    let namespace = if found.len() == 1 { found.first().cloned() } else { None };
     let mut out = Vec::new();
     for obj in manifest.objs.iter().filter(|o| o.kind == "PodDisruptionBudget") {
-        out.extend(pdb(obj, notes)?);
+        let Some(mut b) = pdb(obj, notes)? else { continue };
+        let named =
+            obj.value.pointer("/metadata/namespace").and_then(|v| v.as_str()).is_some_and(|n| !n.is_empty());
+        if let (false, Some(ns)) = (named, &namespace) {
+            b.namespace = ns.clone();
+        }
+        out.push(b);
+    }
+    for a in unplaced.into_iter().map(|i| &agents[i]) {
+        for b in given.iter().chain(&out) {
+            let empty = b.selector.match_labels.is_empty() && b.selector.match_expressions.is_empty();
+            if b.namespace != a.namespace && !empty && selects(&b.selector, &a.labels) {
+                notes.warnings.push(format!(
+                    "budget {}/{} selects the pods of agent {:?}, which is in namespace {:?}: {file} names no \
+                     namespace and the pod list does not show the agent's pods in exactly one, so the budget \
+                     covers none of them (render the manifest with `helm template -n {}`)",
+                    b.namespace, b.name, a.name, a.namespace, b.namespace
+                ));
+            }
+        }
     }
     Ok(out)
 }
@@ -198,13 +264,17 @@ struct Group {
     place: Place,
 }
 
-/// The business workloads of a pod list. Pods of `agents` are left out; finished pods
-/// (Succeeded, Failed) too.
+/// The namespaces in which a pod list has the pods of each agent (by agent name).
+pub(crate) type AgentNamespaces = BTreeMap<String, BTreeSet<String>>;
+
+/// The business workloads of a pod list and how many pods they have. Pods of `agents` are left
+/// out (the namespaces they are in are returned); finished pods (Succeeded, Failed) too.
 pub(crate) fn business(
     objs: &[RawObject],
     agents: &[AgentId],
     notes: &mut Notes,
-) -> Result<(Vec<WorkloadOut>, usize), ImportError> {
+) -> Result<(Vec<WorkloadOut>, usize, AgentNamespaces), ImportError> {
+    let mut agent_namespaces = AgentNamespaces::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<GroupKey, usize> = HashMap::new();
     let mut skipped_kinds: BTreeMap<String, usize> = BTreeMap::new();
@@ -252,15 +322,16 @@ pub(crate) fn business(
                 Some((KindOut::Deployment, "Other", o.to_string()))
             }
         };
-        let is_agent = owned.as_ref().is_some_and(|(_, class, owner)| {
-            agents.iter().any(|a| {
+        let agent = owned.as_ref().and_then(|(_, class, owner)| {
+            agents.iter().find(|a| {
                 a.namespace.as_ref().is_none_or(|ns| *ns == namespace)
                     && a.name == *owner
                     && ((a.daemon_set && *class == "DaemonSet") || (!a.daemon_set && *class == "Deployment"))
             })
         });
-        if is_agent {
+        if let Some(a) = agent {
             agent_pods += 1;
+            agent_namespaces.entry(a.name.clone()).or_default().insert(namespace);
             continue;
         }
         let spec = pod.spec.clone().unwrap_or_default();
@@ -359,5 +430,5 @@ pub(crate) fn business(
             .warnings
             .push(format!("objects of the pod list that are not pods were skipped: {}", list.join(", ")));
     }
-    Ok((out, pods_used))
+    Ok((out, pods_used, agent_namespaces))
 }

@@ -201,6 +201,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     }
 
     let mut workloads = None;
+    let mut agent_namespaces = group::AgentNamespaces::new();
     if let Some(path) = &inputs.pods {
         let objs = read::read_input(path, &empty_list_hint("pods -A"))?;
         if !objs.is_empty() && objs.iter().all(|o| o.kind != "Pod") {
@@ -212,7 +213,8 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
                 format!("the pod list holds no Pod (only {})", kinds.join(", ")),
             ));
         }
-        let (list, pods) = group::business(&objs, &agent_ids, &mut notes)?;
+        let (list, pods, seen) = group::business(&objs, &agent_ids, &mut notes)?;
+        agent_namespaces = seen;
         described.push(format!(
             "{} ({}) from {}",
             plural(list.len(), "business workload", "business workloads"),
@@ -268,7 +270,16 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     }
 
     // The agent manifest's own budgets, after the others.
-    let agent_pdbs = group::manifest_pdbs(&group::Manifest { objs: &agent_objs }, &mut notes)?;
+    let agent_pdbs = match (&mut agents, &inputs.agents) {
+        (Some(list), Some(path)) => group::manifest_pdbs(
+            &group::Manifest { objs: &agent_objs, ids: &agent_ids, file: &file_name(path) },
+            list,
+            &agent_namespaces,
+            pdbs.as_deref().unwrap_or_default(),
+            &mut notes,
+        )?,
+        _ => Vec::new(),
+    };
     if let (false, Some(path)) = (agent_pdbs.is_empty(), &inputs.agents) {
         described.push(format!(
             "{} from {}",

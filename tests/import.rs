@@ -762,3 +762,235 @@ fn an_empty_policy_file_is_no_tolerations_and_a_pod_list_without_pods_is_refused
     );
     assert!(!dir.join("out").exists());
 }
+
+#[test]
+fn an_input_file_with_no_document_is_refused_and_an_empty_list_is_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("empty.yaml"), "").unwrap();
+    fs::write(dir.join("comments.yaml"), "# Source: chart/templates/x.yaml\n---\n\n").unwrap();
+    fs::write(dir.join("none.yaml"), "apiVersion: v1\nkind: List\nitems: []\n").unwrap();
+    type Given = fn(PathBuf) -> Inputs;
+    let cases: [(Given, &str); 4] = [
+        (|p| Inputs { pods: Some(p), ..Inputs::default() }, "did `kubectl get pods -A -o yaml` fail?"),
+        (|p| Inputs { pdbs: Some(p), ..Inputs::default() }, "did `kubectl get pdb -A -o yaml` fail?"),
+        (|p| Inputs { agents: Some(p), ..Inputs::default() }, "did `helm template` fail?"),
+        (|p| Inputs { nodes: Some(p), ..Inputs::default() }, "did `kubectl get nodes -o yaml` fail?"),
+    ];
+    for (inputs, hint) in cases {
+        for file in ["empty.yaml", "comments.yaml"] {
+            let path = dir.join(file);
+            let e = compose(&inputs(path.clone())).unwrap_err().to_string();
+            assert_eq!(
+                e.lines().next().unwrap(),
+                format!(
+                    "{}: the file holds no object (it is empty or holds only comments): {hint}{}",
+                    path.display(),
+                    if hint.contains("kubectl get p") {
+                        " (Where there are none, kubectl prints a `kind: List` with `items: []`, which is read as none.)"
+                    } else {
+                        ""
+                    }
+                )
+            );
+        }
+    }
+    // An empty list is an empty cluster: no business workloads, no budgets.
+    let none = dir.join("none.yaml");
+    let (_, sc) = load(&Inputs { pods: Some(none.clone()), pdbs: Some(none.clone()), ..Inputs::default() });
+    assert!(sc.workloads.is_empty() && sc.pdbs.is_empty(), "{:?} {:?}", sc.workloads, sc.pdbs);
+    // On the command line: exit 2, no report.
+    let o = taintsim(dir, &["run", "--quiet", "--out", "out", "--pods", "empty.yaml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("empty.yaml: the file holds no object"), "{}", text(&o.stderr));
+    assert!(!dir.join("out").exists());
+}
+
+/// A rendered agent chart: a DaemonSet and a Deployment with the given extra documents.
+fn agent_manifest(namespace: Option<&str>, ds_class: &str, extra: &str) -> String {
+    let ns = namespace.map(|n| format!("  namespace: {n}\n")).unwrap_or_default();
+    format!(
+        "# Source: agent/templates/ds.yaml\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: sensor\n{ns}\
+         spec:\n  selector: {{matchLabels: {{app: sensor}}}}\n  template:\n    metadata: {{labels: {{app: sensor}}}}\n\
+         \x20   spec:\n      priorityClassName: {ds_class}\n      containers: [{{name: c, resources: {{requests: {{cpu: 10m}}}}}}]\n\
+         ---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: collector\n{ns}spec:\n  replicas: 2\n\
+         \x20 selector: {{matchLabels: {{app: collector}}}}\n  template:\n    metadata: {{labels: {{app: collector}}}}\n\
+         \x20   spec:\n      priorityClassName: system-cluster-critical\n      containers: [{{name: c}}]\n{extra}"
+    )
+}
+
+#[test]
+fn the_agent_manifests_own_priority_class_gives_its_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let class = "---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: agent-critical\n\
+                 value: 1000000\nglobalDefault: false\n";
+    let path = tmp.path().join("agents.yaml");
+    fs::write(&path, agent_manifest(Some("security"), "agent-critical", class)).unwrap();
+    let inputs = Inputs { agents: Some(path.clone()), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(composed.ignored.is_empty(), "{:?}", composed.ignored);
+    assert!(composed.warnings.iter().all(|w| !w.contains("skipped")), "{:?}", composed.warnings);
+    let (_, sc) = load(&inputs);
+    let sensor = workload(&sc, "sensor");
+    assert_eq!(
+        (sensor.template.priority, sensor.template.priority_class_name.as_str()),
+        (1_000_000, "agent-critical")
+    );
+    // A system class keeps its built-in value.
+    assert_eq!(workload(&sc, "collector").template.priority, 2_000_000_000);
+    // A class the manifest does not hold stays unknown: priority 0, listed as ignored.
+    fs::write(&path, agent_manifest(Some("security"), "other", class)).unwrap();
+    let composed = compose(&inputs).unwrap();
+    assert!(
+        composed
+            .ignored
+            .iter()
+            .any(|l| l.contains("priorityClassName without spec.priority") && l.contains("(other)")),
+        "{:?}",
+        composed.ignored
+    );
+    assert_eq!(workload(&load(&inputs).1, "sensor").template.priority, 0);
+    // The API's limit for classes that are not system classes.
+    fs::write(&path, agent_manifest(None, "agent-critical", &class.replace("1000000\n", "2000000000\n")))
+        .unwrap();
+    let e = compose(&inputs).unwrap_err().to_string();
+    assert!(e.contains("PriorityClass \"agent-critical\": value: 2000000000 is above 1000000000"), "{e}");
+}
+
+/// A budget document; `namespace` `None` leaves it out, as `helm template` without `-n` does.
+fn budget(name: &str, namespace: Option<&str>, app: &str, bounds: &str) -> String {
+    let ns = namespace.map(|n| format!(", namespace: {n}")).unwrap_or_default();
+    format!(
+        "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: {name}{ns}}}\n\
+         spec: {{{bounds}, selector: {{matchLabels: {{app: {app}}}}}}}\n"
+    )
+}
+
+fn budgets(sc: &Scenario) -> Vec<String> {
+    sc.pdbs.iter().map(|b| format!("{}/{}", b.namespace, b.name)).collect()
+}
+
+#[test]
+fn the_agent_manifests_own_budgets_come_after_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let agents = dir.join("agents.yaml");
+    let own = budget("collector", Some("security"), "collector", "minAvailable: 1");
+    fs::write(&agents, agent_manifest(Some("security"), "x", &own)).unwrap();
+    // Without --pdbs: the default budgets (none), then the manifest's.
+    let inputs = Inputs { agents: Some(agents.clone()), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(composed.source.contains("1 PodDisruptionBudget from agents.yaml"), "{}", composed.source);
+    let (_, sc) = load(&inputs);
+    assert_eq!(budgets(&sc), ["security/collector"]);
+    // With --pdbs: those first.
+    let inputs = Inputs { agents: Some(agents.clone()), pdbs: Some(data("pdbs.json")), ..Inputs::default() };
+    assert_eq!(budgets(&load(&inputs).1), ["shop/web", "shop/db", "security/collector"]);
+    // A budget list from the cluster holding the installed agent's budget: the manifest's wins.
+    let listed = dir.join("pdbs.yaml");
+    fs::write(
+        &listed,
+        format!(
+            "{}{}",
+            budget("old", Some("security"), "x", "maxUnavailable: 1"),
+            own.replace("minAvailable: 1", "minAvailable: 2")
+        ),
+    )
+    .unwrap();
+    let inputs = Inputs { agents: Some(agents.clone()), pdbs: Some(listed), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(
+        composed
+            .warnings
+            .iter()
+            .any(|w| w
+                == "budget security/collector of the budget list left out: the agent manifest has its own"),
+        "{:?}",
+        composed.warnings
+    );
+    let (_, sc) = load(&inputs);
+    assert_eq!(budgets(&sc), ["security/old", "security/collector"]);
+    assert_eq!(
+        sc.pdbs[1].rule,
+        taintsim::controllers::disruption::BudgetRule::MinAvailable(
+            taintsim::controllers::disruption::IntOrPercent::Int(1)
+        )
+    );
+    // A manifest budget that breaks a scenario rule is reported at the manifest.
+    let both = budget("collector", Some("security"), "collector", "minAvailable: 1, maxUnavailable: 1");
+    fs::write(&agents, agent_manifest(Some("security"), "x", &both)).unwrap();
+    for extra in [&[][..], &["--pdbs", "pdbs.yaml"][..]] {
+        let mut args = vec!["import", "--agents", "agents.yaml"];
+        args.extend(extra);
+        let o = taintsim(dir, &args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("agents.yaml: document 3: PodDisruptionBudget \"security/collector\""), "{err}");
+    }
+}
+
+#[test]
+fn agents_without_a_namespace_take_the_one_of_their_pods() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let pod = |name: &str, ns: &str, kind: &str, owner: &str| {
+        format!(
+            "- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: {name}\n    namespace: {ns}\n    ownerReferences: \
+             [{{apiVersion: apps/v1, kind: {kind}, name: {owner}, controller: true, uid: u}}]\n  spec: {{containers: [{{name: c}}]}}\n"
+        )
+    };
+    let pods = dir.join("pods.yaml");
+    fs::write(
+        &pods,
+        format!(
+            "apiVersion: v1\nkind: List\nitems:\n{}{}{}",
+            pod("sensor-a", "security", "DaemonSet", "sensor"),
+            pod("sensor-b", "security", "DaemonSet", "sensor"),
+            pod("collector-5d8f-x", "security", "ReplicaSet", "collector-5d8f")
+        ),
+    )
+    .unwrap();
+    let agents = dir.join("agents.yaml");
+    fs::write(&agents, agent_manifest(None, "x", &budget("collector", None, "collector", "minAvailable: 1")))
+        .unwrap();
+    let inputs = Inputs { agents: Some(agents.clone()), pods: Some(pods.clone()), ..Inputs::default() };
+    let composed = compose(&inputs).unwrap();
+    assert!(
+        composed.warnings.iter().any(|w| w
+            == "agent \"sensor\" put in namespace \"security\": agents.yaml names no namespace, and the pod list \
+                has the agent's pods in that namespace only"),
+        "{:?}",
+        composed.warnings
+    );
+    let (_, sc) = load(&inputs);
+    assert_eq!(workload(&sc, "sensor").namespace, "security");
+    assert_eq!(workload(&sc, "collector").namespace, "security");
+    assert_eq!(budgets(&sc), ["security/collector"], "the manifest's budget follows its agents");
+    assert!(sc.workloads.is_empty(), "the agents' pods are left out");
+    // Pods in two namespaces: `default` stays, and a budget selecting the agent elsewhere is
+    // pointed out.
+    let text2 = fs::read_to_string(&pods).unwrap() + &pod("sensor-c", "other", "DaemonSet", "sensor");
+    fs::write(&pods, text2).unwrap();
+    fs::write(dir.join("pdbs.yaml"), budget("sensor", Some("security"), "sensor", "maxUnavailable: 1"))
+        .unwrap();
+    let inputs = Inputs { pdbs: Some(dir.join("pdbs.yaml")), ..inputs };
+    let composed = compose(&inputs).unwrap();
+    let (_, sc) = load(&inputs);
+    assert_eq!(workload(&sc, "sensor").namespace, "default");
+    assert_eq!(workload(&sc, "collector").namespace, "security");
+    assert!(
+        composed.warnings.iter().any(|w| w.starts_with(
+            "budget security/sensor selects the pods of agent \"sensor\", which is in namespace \"default\""
+        )),
+        "{:?}",
+        composed.warnings
+    );
+    // On stderr as a note.
+    let o = taintsim(dir, &["import", "--agents", "agents.yaml", "--pods", "pods.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stderr).contains("taintsim: note: agent \"collector\" put in namespace \"security\""),
+        "{}",
+        text(&o.stderr)
+    );
+}

@@ -75,7 +75,7 @@ pub struct Args {
     pub out: Option<PathBuf>,
 
     /// Seed replacing the scenario's own: it fixes the generated events, the usage walks and
-    /// the scheduler's tie-breaks (`taintsim run --help`, section Seeds).
+    /// the scheduler's tie-breaks (see Seeds below, and the README's section "Seeds").
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
 

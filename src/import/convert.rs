@@ -29,6 +29,8 @@ pub(crate) struct Notes {
     /// Present but unsupported inputs: what, then the objects it was found on (all of them,
     /// and the first few in input order).
     ignored: BTreeMap<String, (BTreeSet<String>, Vec<String>)>,
+    /// Ignored inputs counted as something other than objects (singular, plural).
+    nouns: BTreeMap<String, (&'static str, &'static str)>,
     /// Things the user should know that are not about unsupported fields.
     pub(crate) warnings: Vec<String>,
 }
@@ -43,6 +45,19 @@ impl Notes {
         }
     }
 
+    /// Records that `what` was found, counting `item`s that are not objects (`nouns`: the
+    /// singular and the plural of what they are).
+    pub(crate) fn ignore_counted(
+        &mut self,
+        what: impl Into<String>,
+        item: impl Into<String>,
+        nouns: (&'static str, &'static str),
+    ) {
+        let what = what.into();
+        self.nouns.insert(what.clone(), nouns);
+        self.ignore(what, item);
+    }
+
     /// One line per ignored input, sorted: `what: N objects (a, b, c, ...)`.
     pub(crate) fn ignored_lines(&self) -> Vec<String> {
         self.ignored
@@ -53,7 +68,8 @@ impl Notes {
                     shown.push("...");
                 }
                 let n = all.len();
-                let noun = if n == 1 { "object" } else { "objects" };
+                let (one, many) = self.nouns.get(what).copied().unwrap_or(("object", "objects"));
+                let noun = if n == 1 { one } else { many };
                 format!("{what}: {n} {noun} ({})", shown.join(", "))
             })
             .collect()
@@ -113,8 +129,11 @@ fn valid_labels(
     let mut out = BTreeMap::new();
     for (k, v) in labels.into_iter().flatten() {
         if names::qualified_name(k).is_some() || names::label_value(v).is_some() {
-            notes
-                .ignore(format!("{field} that are not valid labels (left out)"), format!("{object} {k}={v}"));
+            notes.ignore_counted(
+                format!("{field} that are not valid labels (left out)"),
+                format!("{object} {k}={v}"),
+                ("label", "labels"),
+            );
         } else {
             out.insert(k.clone(), v.clone());
         }
@@ -817,6 +836,28 @@ mod tests {
             },
         }));
         assert!(ignored.is_empty(), "{ignored:?}");
+    }
+
+    #[test]
+    fn invalid_node_labels_are_counted_as_labels() {
+        let status = serde_json::json!({"capacity": {"cpu": "4", "memory": "16Gi", "pods": "110"}});
+        let mut notes = Notes::default();
+        for (name, labels) in [
+            ("w1", serde_json::json!({"ami": "<ami-id>", "ok": "x", "bad key!": "y"})),
+            ("w2", serde_json::json!({"ami": "<ami-id>", "subnet": "<subnet>", "zone": "<zone>"})),
+        ] {
+            let obj = RawObject {
+                place: Place { file: "nodes.yaml".into(), document: Some(1), ..Place::default() },
+                kind: "Node".into(),
+                value: serde_json::json!({"kind": "Node", "metadata": {"name": name, "labels": labels}, "status": status}),
+            };
+            node(&obj, &mut notes).unwrap();
+        }
+        assert_eq!(
+            notes.ignored_lines(),
+            ["node labels that are not valid labels (left out): 5 labels (w1 ami=<ami-id>, w1 bad key!=y, \
+              w2 ami=<ami-id>, ...)"]
+        );
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! under their Deployment's name), bare pods with identical specs one entry with a count; and
 //! the agents of a rendered manifest.
 
-use super::convert::{Notes, PodInput, pod_shape};
+use super::convert::{Notes, PodInput, pdb, pod_shape};
 use super::error::{ImportError, Place};
 use super::origin::Origin;
-use super::out::{KindOut, PodShape, WorkloadOut};
+use super::out::{KindOut, LabelSelectorOut, PdbOut, PodShape, WorkloadOut};
 use super::read::{RawObject, typed};
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment};
 use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::scheduling::v1::PriorityClass;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// An agent of the rendered manifest, as the pod list names its controller.
@@ -25,8 +26,41 @@ fn namespace_of(ns: Option<&String>) -> String {
     ns.filter(|n| !n.is_empty()).cloned().unwrap_or_else(|| "default".into())
 }
 
-/// The agents of a rendered manifest (every DaemonSet and Deployment; other kinds are
-/// skipped and counted in a warning).
+/// The highest value of a PriorityClass that is not a `system-` class (the API refuses more).
+const HIGHEST_USER_PRIORITY: i32 = 1_000_000_000;
+
+/// The PriorityClasses of a rendered manifest: name -> value, and where the value is.
+fn priority_classes(objs: &[RawObject]) -> Result<BTreeMap<String, (i32, Place)>, ImportError> {
+    let mut classes = BTreeMap::new();
+    for obj in objs.iter().filter(|o| o.kind == "PriorityClass") {
+        let class: PriorityClass = typed(obj)?;
+        let name = class.metadata.name.clone().unwrap_or_default();
+        if class.value > HIGHEST_USER_PRIORITY {
+            return Err(ImportError::at(
+                &obj.place,
+                "value",
+                format!(
+                    "{} is above {HIGHEST_USER_PRIORITY}, the most the API accepts for a class that is not a \
+                     system- class",
+                    class.value
+                ),
+            ));
+        }
+        if classes.insert(name.clone(), (class.value, obj.place.clone())).is_some() {
+            return Err(ImportError::at(
+                &obj.place,
+                "metadata.name",
+                format!("a second PriorityClass named {name:?}"),
+            ));
+        }
+    }
+    Ok(classes)
+}
+
+/// The agents of a rendered manifest (every DaemonSet and Deployment). A pod template naming
+/// one of the manifest's PriorityClasses gets its value, as the Priority admission plugin
+/// gives it to the pods. PriorityClasses and PodDisruptionBudgets are read elsewhere; other
+/// kinds are skipped and counted in a warning.
 pub(crate) fn agents(
     objs: &[RawObject],
     notes: &mut Notes,
@@ -34,6 +68,7 @@ pub(crate) fn agents(
     let mut out = Vec::new();
     let mut ids = Vec::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
+    let classes = priority_classes(objs)?;
     for obj in objs {
         let (meta, template, kind, replicas) = match obj.kind.as_str() {
             "DaemonSet" => {
@@ -50,6 +85,7 @@ pub(crate) fn agents(
                 })?;
                 (d.metadata, spec.template, KindOut::Deployment, Some(replicas))
             }
+            "PriorityClass" | "PodDisruptionBudget" => continue,
             other => {
                 *skipped
                     .entry(if other.is_empty() { "(no kind)".into() } else { other.to_string() })
@@ -60,7 +96,14 @@ pub(crate) fn agents(
         let name = meta.name.clone().unwrap_or_default();
         let namespace = namespace_of(meta.namespace.as_ref());
         let object = format!("{namespace}/{name}");
-        let spec = template.spec.clone().unwrap_or_default();
+        let mut spec = template.spec.clone().unwrap_or_default();
+        let mut class_place = None;
+        if spec.priority.is_none() {
+            if let Some((value, place)) = spec.priority_class_name.as_ref().and_then(|c| classes.get(c)) {
+                spec.priority = Some(*value);
+                class_place = Some(place.clone());
+            }
+        }
         let tmeta = template.metadata.clone().unwrap_or_default();
         let shape = pod_shape(
             &PodInput {
@@ -87,21 +130,105 @@ pub(crate) fn agents(
             name: name.clone(),
             daemon_set: kind == KindOut::DaemonSet,
         });
-        let origin = Origin::new(&obj.place)
+        let mut origin = Origin::new(&obj.place)
             .field("name", "metadata.name")
             .field("namespace", "metadata.namespace")
             .field("replicas", "spec.replicas")
             .pod_fields("spec.template.spec", "spec.template.metadata");
+        if let Some(place) = class_place {
+            origin = origin.field_at("priority", place, "value");
+        }
         out.push(WorkloadOut::new(name, namespace, kind, replicas, None, shape).with_origin(origin));
     }
     if !skipped.is_empty() {
         let list: Vec<String> = skipped.iter().map(|(k, n)| format!("{n} {k}")).collect();
         notes.warnings.push(format!(
-            "the agent manifest's objects other than DaemonSets and Deployments were skipped: {}",
+            "the agent manifest's objects other than DaemonSets, Deployments, PriorityClasses and \
+             PodDisruptionBudgets were skipped: {}",
             list.join(", ")
         ));
     }
     Ok((out, ids))
+}
+
+/// A rendered agent manifest: its objects, its agents (in the order [`agents`] gives them) and
+/// its file name for messages.
+pub(crate) struct Manifest<'a> {
+    pub(crate) objs: &'a [RawObject],
+    pub(crate) ids: &'a [AgentId],
+    pub(crate) file: &'a str,
+}
+
+/// Whether a budget's selector selects pods with `labels`.
+fn selects(sel: &LabelSelectorOut, labels: &BTreeMap<String, String>) -> bool {
+    sel.match_labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+        && sel.match_expressions.iter().all(|r| match r.operator.as_str() {
+            "In" => labels.get(&r.key).is_some_and(|v| r.values.contains(v)),
+            "NotIn" => labels.get(&r.key).is_none_or(|v| !r.values.contains(v)),
+            "Exists" => labels.contains_key(&r.key),
+            "DoesNotExist" => !labels.contains_key(&r.key),
+            _ => false,
+        })
+}
+
+/// The namespace of the agents the manifest names none for, and the manifest's budgets.
+///
+/// An agent without a namespace whose pods the pod list shows in exactly one namespace gets
+/// that namespace (with a note), and so do the manifest's budgets without one when that
+/// namespace is the same for all such agents; otherwise it stays in `default`, with a warning
+/// for each budget (`given` or the manifest's) that selects its pods in another namespace.
+pub(crate) fn manifest_pdbs(
+    manifest: &Manifest<'_>,
+    agents: &mut [WorkloadOut],
+    seen: &AgentNamespaces,
+    given: &[PdbOut],
+    notes: &mut Notes,
+) -> Result<Vec<PdbOut>, ImportError> {
+    let file = manifest.file;
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    let mut unplaced = Vec::new();
+    for (i, (a, id)) in agents.iter_mut().zip(manifest.ids).enumerate() {
+        if id.namespace.is_some() {
+            continue;
+        }
+        match seen.get(&a.name).filter(|s| s.len() == 1).and_then(|s| s.first()) {
+            Some(ns) => {
+                notes.warnings.push(format!(
+                    "agent {:?} put in namespace {ns:?}: {file} names no namespace, and the pod list has the \
+                     agent's pods in that namespace only",
+                    a.name
+                ));
+                a.namespace = ns.clone();
+                found.insert(ns.clone());
+            }
+            None => unplaced.push(i),
+        }
+    }
+    let namespace = if found.len() == 1 { found.first().cloned() } else { None };
+    let mut out = Vec::new();
+    for obj in manifest.objs.iter().filter(|o| o.kind == "PodDisruptionBudget") {
+        let Some(mut b) = pdb(obj, notes)? else { continue };
+        let named =
+            obj.value.pointer("/metadata/namespace").and_then(|v| v.as_str()).is_some_and(|n| !n.is_empty());
+        if let (false, Some(ns)) = (named, &namespace) {
+            b.namespace = ns.clone();
+        }
+        out.push(b);
+    }
+    for a in unplaced.into_iter().map(|i| &agents[i]) {
+        for b in given.iter().chain(&out) {
+            let empty = b.selector.match_labels.is_empty() && b.selector.match_expressions.is_empty();
+            if b.namespace != a.namespace && !empty && selects(&b.selector, &a.labels) {
+                notes.warnings.push(format!(
+                    "budget {}/{} selects the pods of agent {:?}, which is in namespace {:?}: {file} names no \
+                     namespace and the pod list does not show the agent's pods in exactly one, so the budget \
+                     covers none of them (render the manifest with `helm template -n {}`)",
+                    b.namespace, b.name, a.name, a.namespace, b.namespace
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The name of the Deployment that owns a ReplicaSet: the ReplicaSet's name without its
@@ -137,13 +264,17 @@ struct Group {
     place: Place,
 }
 
-/// The business workloads of a pod list. Pods of `agents` are left out; finished pods
-/// (Succeeded, Failed) too.
+/// The namespaces in which a pod list has the pods of each agent (by agent name).
+pub(crate) type AgentNamespaces = BTreeMap<String, BTreeSet<String>>;
+
+/// The business workloads of a pod list and how many pods they have. Pods of `agents` are left
+/// out (the namespaces they are in are returned); finished pods (Succeeded, Failed) too.
 pub(crate) fn business(
     objs: &[RawObject],
     agents: &[AgentId],
     notes: &mut Notes,
-) -> Result<(Vec<WorkloadOut>, usize), ImportError> {
+) -> Result<(Vec<WorkloadOut>, usize, AgentNamespaces), ImportError> {
+    let mut agent_namespaces = AgentNamespaces::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<GroupKey, usize> = HashMap::new();
     let mut skipped_kinds: BTreeMap<String, usize> = BTreeMap::new();
@@ -191,15 +322,16 @@ pub(crate) fn business(
                 Some((KindOut::Deployment, "Other", o.to_string()))
             }
         };
-        let is_agent = owned.as_ref().is_some_and(|(_, class, owner)| {
-            agents.iter().any(|a| {
+        let agent = owned.as_ref().and_then(|(_, class, owner)| {
+            agents.iter().find(|a| {
                 a.namespace.as_ref().is_none_or(|ns| *ns == namespace)
                     && a.name == *owner
                     && ((a.daemon_set && *class == "DaemonSet") || (!a.daemon_set && *class == "Deployment"))
             })
         });
-        if is_agent {
+        if let Some(a) = agent {
             agent_pods += 1;
+            agent_namespaces.entry(a.name.clone()).or_default().insert(namespace);
             continue;
         }
         let spec = pod.spec.clone().unwrap_or_default();
@@ -298,5 +430,5 @@ pub(crate) fn business(
             .warnings
             .push(format!("objects of the pod list that are not pods were skipped: {}", list.join(", ")));
     }
-    Ok((out, pods_used))
+    Ok((out, pods_used, agent_namespaces))
 }

@@ -99,6 +99,19 @@ fn default_name(inputs: &Inputs) -> String {
     if safe.is_empty() || safe.chars().all(|c| c == '.') { "imported".into() } else { safe }
 }
 
+/// What to say about an empty input file that `kubectl get WHAT -o yaml` should have written.
+fn empty_list_hint(what: &str) -> String {
+    format!(
+        "did `kubectl get {what} -o yaml` fail? (Where there are none, kubectl prints a `kind: List` with \
+         `items: []`, which is read as none.)"
+    )
+}
+
+/// `1 node`, `2 nodes`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 fn file_name(p: &Path) -> String {
     p.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| p.display().to_string())
 }
@@ -124,7 +137,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     let mut pools: BTreeSet<String> = BTreeSet::new();
     let mut zones: BTreeSet<String> = BTreeSet::new();
     if let Some(path) = &inputs.nodes {
-        let objs = read::read_file(path)?;
+        let objs = read::read_input(path, "did `kubectl get nodes -o yaml` fail?")?;
         let mut list = Vec::new();
         for obj in &objs {
             if obj.kind != "Node" {
@@ -154,15 +167,17 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
         if list.is_empty() {
             return Err(ImportError::file(&path.display().to_string(), "no Node object found"));
         }
-        described.push(format!("{} nodes from {}", list.len(), file_name(path)));
+        described.push(format!("{} from {}", plural(list.len(), "node", "nodes"), file_name(path)));
         nodes = Some(list);
     }
 
     let mut agents = None;
     let mut agent_ids = Vec::new();
+    let mut agent_objs = Vec::new();
     if let Some(path) = &inputs.agents {
-        let objs = read::read_file(path)?;
-        let (list, ids) = group::agents(&objs, &mut notes)?;
+        agent_objs = read::read_input(path, "did `helm template` fail?")?;
+        let objs = &agent_objs;
+        let (list, ids) = group::agents(objs, &mut notes)?;
         if list.is_empty() {
             return Err(ImportError::file(&path.display().to_string(), "no DaemonSet or Deployment found"));
         }
@@ -186,8 +201,9 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     }
 
     let mut workloads = None;
+    let mut agent_namespaces = group::AgentNamespaces::new();
     if let Some(path) = &inputs.pods {
-        let objs = read::read_file(path)?;
+        let objs = read::read_input(path, &empty_list_hint("pods -A"))?;
         if !objs.is_empty() && objs.iter().all(|o| o.kind != "Pod") {
             let mut kinds: Vec<&str> = objs.iter().map(|o| o.kind.as_str()).collect();
             kinds.sort_unstable();
@@ -197,9 +213,8 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
                 format!("the pod list holds no Pod (only {})", kinds.join(", ")),
             ));
         }
-        let (list, pods) = group::business(&objs, &agent_ids, &mut notes)?;
-        let plural =
-            |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+        let (list, pods, seen) = group::business(&objs, &agent_ids, &mut notes)?;
+        agent_namespaces = seen;
         described.push(format!(
             "{} ({}) from {}",
             plural(list.len(), "business workload", "business workloads"),
@@ -234,7 +249,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
 
     let mut pdbs = None;
     if let Some(path) = &inputs.pdbs {
-        let objs = read::read_file(path)?;
+        let objs = read::read_input(path, &empty_list_hint("pdb -A"))?;
         let mut list = Vec::new();
         for obj in &objs {
             if obj.kind != "PodDisruptionBudget" {
@@ -246,8 +261,44 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             }
             list.extend(convert::pdb(obj, &mut notes)?);
         }
-        described.push(format!("{} PodDisruptionBudgets from {}", list.len(), file_name(path)));
+        described.push(format!(
+            "{} from {}",
+            plural(list.len(), "PodDisruptionBudget", "PodDisruptionBudgets"),
+            file_name(path)
+        ));
         pdbs = Some(list);
+    }
+
+    // The agent manifest's own budgets, after the others.
+    let agent_pdbs = match (&mut agents, &inputs.agents) {
+        (Some(list), Some(path)) => group::manifest_pdbs(
+            &group::Manifest { objs: &agent_objs, ids: &agent_ids, file: &file_name(path) },
+            list,
+            &agent_namespaces,
+            pdbs.as_deref().unwrap_or_default(),
+            &mut notes,
+        )?,
+        _ => Vec::new(),
+    };
+    if let (false, Some(path)) = (agent_pdbs.is_empty(), &inputs.agents) {
+        described.push(format!(
+            "{} from {}",
+            plural(agent_pdbs.len(), "PodDisruptionBudget", "PodDisruptionBudgets"),
+            file_name(path)
+        ));
+    }
+    if let Some(given) = &mut pdbs {
+        given.retain(|b| {
+            let replaced = agent_pdbs.iter().any(|a| a.namespace == b.namespace && a.name == b.name);
+            if replaced {
+                notes.warnings.push(format!(
+                    "budget {}/{} of the budget list left out: the agent manifest has its own",
+                    b.namespace, b.name
+                ));
+            }
+            !replaced
+        });
+        given.extend(agent_pdbs.iter().cloned());
     }
 
     let mut policies = None;
@@ -364,6 +415,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
 
     let mut body: Vec<String> = Vec::new();
     let mut default_policy_count = 0;
+    let mut default_pdb_count = 0;
     let mut written: BTreeSet<String> = BTreeSet::new();
     let mut kept_workload_names: BTreeSet<String> = BTreeSet::new();
     let nodes_given = nodes.is_some();
@@ -438,7 +490,12 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
             },
             "pdbs" => match &pdbs {
                 Some(p) => Some(to_ron(p, 4)),
-                None => Some(default_pdbs(&adapted(field), &all_names, &mut notes)),
+                None => {
+                    let mut entries = default_pdbs(&adapted(field), &all_names, &mut notes);
+                    default_pdb_count = entries.len();
+                    entries.extend(entry_texts(&agent_pdbs));
+                    Some(list_text(&entries))
+                }
             },
             "timeline" => Some(timeline_text(
                 &condition_events,
@@ -470,7 +527,7 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     }
     for (field, value) in [
         ("workloads", workloads_text.clone()),
-        ("pdbs", pdbs.as_ref().map(|p| to_ron(p, 4))),
+        ("pdbs", pdbs.as_ref().or((!agent_pdbs.is_empty()).then_some(&agent_pdbs)).map(|p| to_ron(p, 4))),
         ("policies", policies.as_ref().map(|p| to_ron(p, 4))),
     ] {
         if let (false, Some(v)) = (written.contains(field), value) {
@@ -503,8 +560,15 @@ pub fn compose(inputs: &Inputs) -> Result<Composed, ImportError> {
     if let Some(list) = &agents {
         origins.set_list("agents", list.iter().map(|w| w.origin.clone()).collect());
     }
-    if let Some(list) = &pdbs {
-        origins.set_list("pdbs", list.iter().map(|p| p.origin.clone()).collect());
+    match &pdbs {
+        Some(list) => origins.set_list("pdbs", list.iter().map(|p| p.origin.clone()).collect()),
+        None if !agent_pdbs.is_empty() => origins.set_list(
+            "pdbs",
+            std::iter::repeat_n(None, default_pdb_count)
+                .chain(agent_pdbs.iter().map(|p| p.origin.clone()))
+                .collect(),
+        ),
+        None => {}
     }
     match &policies {
         Some(list) => origins.set_list("policies", list.iter().map(|p| p.origin.clone()).collect()),
@@ -709,8 +773,18 @@ fn default_policies(value: &str, agents: &BTreeSet<String>, notes: &mut Notes) -
     kept
 }
 
+/// The entries of a list as `list_text` takes them.
+fn entry_texts<T: serde::Serialize>(list: &[T]) -> Vec<String> {
+    let text = to_ron(&list, 4);
+    ron_text::list_entries(&text)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| ron_text::tidy(e).to_string())
+        .collect()
+}
+
 /// The default budgets whose `workload` still exists.
-fn default_pdbs(value: &str, names: &BTreeSet<String>, notes: &mut Notes) -> String {
+fn default_pdbs(value: &str, names: &BTreeSet<String>, notes: &mut Notes) -> Vec<String> {
     let mut kept = Vec::new();
     for e in ron_text::list_entries(value).unwrap_or_default() {
         if let Some(p) = EntryRefs::read(e) {
@@ -722,7 +796,7 @@ fn default_pdbs(value: &str, names: &BTreeSet<String>, notes: &mut Notes) -> Str
         }
         kept.push(ron_text::tidy(e).to_string());
     }
-    list_text(&kept)
+    kept
 }
 
 /// The timeline: the node conditions at time 0, then the timeline file's entries or the

@@ -18,17 +18,32 @@ pub(crate) struct RawObject {
     pub(crate) value: Value,
 }
 
-/// Reads every object of `path`. The file name in messages is `path` as given.
-pub(crate) fn read_file(path: &Path) -> Result<Vec<RawObject>, ImportError> {
+/// Reads every object of the input file `path` (the file name in messages is `path` as given).
+/// A file holding no document at all (empty, or comments only) is refused with `hint`: most
+/// likely the command meant to write it failed after its output redirect had created it. An
+/// empty `List` is a valid empty input.
+pub(crate) fn read_input(path: &Path, hint: &str) -> Result<Vec<RawObject>, ImportError> {
     let file = path.display().to_string();
     let text =
         std::fs::read_to_string(path).map_err(|e| ImportError::file(&file, format!("cannot read: {e}")))?;
-    read_str(&text, &file)
+    let documents = documents(&text, &file)?;
+    if documents.iter().all(Value::is_null) {
+        return Err(ImportError::file(
+            &file,
+            format!("the file holds no object (it is empty or holds only comments): {hint}"),
+        ));
+    }
+    objects(documents, &file)
 }
 
 /// Reads every object of `text`; `file` names it in messages.
+#[cfg(test)]
 pub(crate) fn read_str(text: &str, file: &str) -> Result<Vec<RawObject>, ImportError> {
-    let documents = documents(text, file)?;
+    objects(documents(text, file)?, file)
+}
+
+/// The objects of a file's documents.
+fn objects(documents: Vec<Value>, file: &str) -> Result<Vec<RawObject>, ImportError> {
     let mut out = Vec::new();
     for (i, doc) in documents.into_iter().enumerate() {
         let place = Place { file: file.to_string(), document: Some(i + 1), ..Place::default() };
@@ -141,6 +156,19 @@ fn yaml_error(file: &str, e: &serde_saphyr::Error) -> ImportError {
         .filter(|l| l.line() > 0)
         .map(|l| format!("line {} column {}: ", l.line(), l.column()))
         .unwrap_or_default();
+    // An unquoted number beyond what a float holds (`cpu: 1e999`): say what to do about it.
+    if let serde_saphyr::Error::NonFiniteFloat { value, .. } = e.without_snippet() {
+        let lower = value.to_ascii_lowercase();
+        let what = if lower.contains("nan") || lower.contains("inf") {
+            format!("{value} is not a number")
+        } else {
+            format!("the number {value} is too large to read")
+        };
+        return ImportError::file(
+            file,
+            format!("{at}{what}; write quantities in quotes, as kubectl prints them ({value:?})"),
+        );
+    }
     let message = serde_saphyr::DefaultMessageFormatter.format_message(e.without_snippet());
     let first = message.lines().next().unwrap_or("").trim();
     // Hints about the parser's options mean nothing to someone running the importer.
@@ -220,6 +248,16 @@ mod tests {
             (
                 "kind: Node\nkind: Pod\n",
                 "n.yaml: line 2 column 1: not valid YAML: duplicate mapping key: kind",
+            ),
+            (
+                "kind: Node\nstatus:\n  capacity: {memory: 1Gi,\n    cpu: 1e999}\n",
+                "n.yaml: line 4 column 10: the number 1e999 is too large to read; write quantities in quotes, \
+                 as kubectl prints them (\"1e999\")",
+            ),
+            (
+                "kind: Node\nstatus:\n  capacity:\n    cpu: .inf\n",
+                "n.yaml: line 4 column 10: .inf is not a number; write quantities in quotes, as kubectl prints \
+                 them (\".inf\")",
             ),
             (
                 "{\"kind\": \"Node\",\n \"metadata\": {\"name\": }}\n",

@@ -16,12 +16,13 @@ pub fn render(scenario: &Scenario, cmp: &Comparison) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Scenario {}: Kubernetes {}, seed {}, horizon {}, {} nodes",
+        "Scenario {}: Kubernetes {}, seed {}, horizon {}, {} node{}",
         one_line(&scenario.name),
         scenario.kubernetes_version,
         scenario.seed,
         format_duration(scenario.horizon),
-        scenario.nodes.len()
+        scenario.nodes.len(),
+        if scenario.nodes.len() == 1 { "" } else { "s" }
     );
     let mut any_drains = false;
     let mut any_contention = false;
@@ -268,6 +269,19 @@ mod tests {
         let lines = contention_table(&text, 0);
         let row: Vec<&str> = lines[3].split_whitespace().collect();
         assert_eq!(row, ["catch-all", "0s", "0s", "0s", "0", "0", "0", "1", "0"]);
+    }
+
+    #[test]
+    fn the_header_counts_one_node_in_the_singular() {
+        let mut sc = fixture::scenario();
+        sc.nodes.truncate(1);
+        let text = render(&sc, &fixture::comparison());
+        let first = text.lines().next().unwrap();
+        assert!(first.ends_with(", 1 node"), "{first}");
+        let mut sc = fixture::scenario();
+        sc.nodes.extend(sc.nodes.clone());
+        let text = render(&sc, &fixture::comparison());
+        assert!(text.lines().next().unwrap().ends_with(&format!(", {} nodes", sc.nodes.len())));
     }
 
     #[test]

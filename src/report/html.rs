@@ -74,13 +74,16 @@ pub fn render(data: &ReportData, charts: &[Chart]) -> String {
     }
     let _ = writeln!(
         out,
-        "<p>Kubernetes {}, seed {}, {} simulated, {} nodes at the start, {} policies, {} agents.</p>",
+        "<p>Kubernetes {}, seed {}, {} simulated, {} node{} at the start, {} polic{}, {} agent{}.</p>",
         escape(&sc.kubernetes_version),
         sc.seed,
         format_duration(sc.horizon),
         sc.node_count,
+        if sc.node_count == 1 { "" } else { "s" },
         sc.policies.len(),
-        data.summary.agents.len()
+        if sc.policies.len() == 1 { "y" } else { "ies" },
+        data.summary.agents.len(),
+        if data.summary.agents.len() == 1 { "" } else { "s" }
     );
     out.push_str(
         "<nav><a href=\"#changes\">What changed</a><a href=\"#charts\">Charts</a><a href=\"#tables\">Tables</a>\

@@ -201,7 +201,7 @@ pub fn run(args: &Args) -> ExitCode {
     }
     if !warnings.is_empty() {
         eprintln!(
-            "taintsim: the cluster did not start as the scenario writes it; see \"Start-up problems\" in {}",
+            "taintsim: warning: the cluster did not start as the scenario writes it; see \"Start-up problems\" in {}",
             out_dir.join(report::REPORT_MD).display()
         );
     }

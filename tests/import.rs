@@ -966,6 +966,11 @@ fn agents_without_a_namespace_take_the_one_of_their_pods() {
     assert_eq!(workload(&sc, "sensor").namespace, "security");
     assert_eq!(workload(&sc, "collector").namespace, "security");
     assert_eq!(budgets(&sc), ["security/collector"], "the manifest's budget follows its agents");
+    assert!(
+        composed.warnings.iter().any(|w| w.starts_with("budget \"collector\" put in namespace \"security\"")),
+        "{:?}",
+        composed.warnings
+    );
     assert!(sc.workloads.is_empty(), "the agents' pods are left out");
     // Pods in two namespaces: `default` stays, and a budget selecting the agent elsewhere is
     // pointed out.

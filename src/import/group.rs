@@ -211,6 +211,10 @@ pub(crate) fn manifest_pdbs(
         let named =
             obj.value.pointer("/metadata/namespace").and_then(|v| v.as_str()).is_some_and(|n| !n.is_empty());
         if let (false, Some(ns)) = (named, &namespace) {
+            notes.warnings.push(format!(
+                "budget {:?} put in namespace {ns:?} with the agents: {file} names no namespace for it",
+                b.name
+            ));
             b.namespace = ns.clone();
         }
         out.push(b);

@@ -391,15 +391,22 @@ fn scenario_section(out: &mut String, data: &ReportData) {
         let _ = writeln!(out, "<tr><th class=\"name\">{k}</th><td class=\"text\">{v}</td></tr>");
     }
     out.push_str("</table>\n<h3>Agents</h3>\n<table>\n<tr><th class=\"name\">agent</th><th class=\"name\">namespace</th>\
-                  <th class=\"name\">kind</th><th>replicas</th></tr>\n");
+                  <th class=\"name\">kind</th><th>replicas</th><th>priority</th></tr>\n");
     for a in &sc.agents {
+        let class = if a.priority_class_name.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", escape(&a.priority_class_name))
+        };
         let _ = writeln!(
             out,
-            "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td>{}</td></tr>",
+            "<tr><td class=\"name\">{}</td><td class=\"name\">{}</td><td class=\"name\">{}</td><td>{}</td>\
+             <td>{}{class}</td></tr>",
             escape(&a.name),
             escape(&a.namespace),
             escape(&a.kind),
-            a.replicas.map_or_else(|| "–".to_string(), |r| r.to_string())
+            a.replicas.map_or_else(|| "–".to_string(), |r| r.to_string()),
+            a.priority
         );
     }
     out.push_str("</table>\n");

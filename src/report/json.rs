@@ -131,6 +131,8 @@ impl<'a> ScenarioDoc<'a> {
                         WorkloadKind::Deployment { replicas } => Some(replicas),
                         _ => None,
                     },
+                    priority: a.template.priority,
+                    priority_class_name: &a.template.priority_class_name,
                 })
                 .collect(),
             policies: sc
@@ -167,6 +169,8 @@ struct AgentDef<'a> {
     namespace: &'a str,
     kind: &'static str,
     replicas: Option<u32>,
+    priority: i32,
+    priority_class_name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -539,6 +543,8 @@ mod tests {
         let dep = &v["agents"][1]["runs"][1]["blind_spots"];
         assert_eq!(dep["no_replica"]["longest_s"], 1500.0);
         assert!(dep["uncovered_nodes"].is_null());
+        let agent = &v["scenario"]["agents"][0];
+        assert!(agent["priority"].is_i64() && agent["priority_class_name"].is_string(), "{agent}");
     }
 
     #[test]

@@ -168,6 +168,12 @@ pub struct AgentDef {
     /// Desired replicas of a Deployment.
     #[serde(default)]
     pub replicas: Option<u32>,
+    /// Pod priority (absent in older summaries).
+    #[serde(default)]
+    pub priority: i32,
+    /// Priority class name; empty when none.
+    #[serde(default)]
+    pub priority_class_name: String,
 }
 
 /// One policy of the scenario.

@@ -193,8 +193,12 @@ fn start_up_problems_are_warned_about_even_when_quiet_and_reported() {
     let o = taintsim(tmp.path(), &["run", "unsettled.ron", "--quiet", "--out", "out"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
     let stderr = text(&o.stderr);
-    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("taintsim: warning: ")).collect();
+    let (summary, warnings): (Vec<&str>, Vec<&str>) = stderr
+        .lines()
+        .filter(|l| l.starts_with("taintsim: warning: "))
+        .partition(|l| l.contains("the cluster did not start as the scenario writes it"));
     assert_eq!(warnings.len(), 2, "one line per distinct problem:\n{stderr}");
+    assert_eq!(summary.len(), 1, "then one line pointing to the report:\n{stderr}");
     assert!(warnings[0].contains("2 pods of big") && warnings[0].contains("Insufficient cpu"), "{stderr}");
     assert!(warnings[1].contains("1 pod of pinned") && warnings[1].contains("kubelet on w1"), "{stderr}");
     assert!(!stderr.contains("events/s"), "--quiet still hides timing: {stderr}");

@@ -4,21 +4,12 @@
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+mod common;
+use common::{taintsim, text};
 
 const CHARTS: [&str; 4] = ["chart-coverage", "chart-blind-spots", "chart-drains", "chart-contention"];
-
-fn taintsim(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_taintsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the taintsim binary starts")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Runs the default scenario into a fresh temporary folder; the reports are in `<tmp>/out`.
 fn default_reports() -> tempfile::TempDir {

@@ -1,22 +1,11 @@
 //! End-to-end tests of `taintsim run` through the built binary.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
+use common::{taintsim, text};
 
 const REPORTS: [&str; 4] = ["report.md", "summary.json", "timeseries.csv", "drains.csv"];
-
-fn taintsim(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_taintsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the taintsim binary starts")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn default_scenario_reports_are_byte_identical_between_runs() {

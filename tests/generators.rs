@@ -2,8 +2,6 @@
 //! interruptions and pressure outside pods in whole runs, and the determinism of reports.
 
 use std::fs;
-use std::path::Path;
-use std::process::{Command, Output};
 use std::time::Duration;
 use taintsim::engine::Simulation;
 use taintsim::engine::comparison::run_comparison;
@@ -11,6 +9,9 @@ use taintsim::measures::{AgentEventKind, DeletionCause, DrainOutcome, RunOutput}
 use taintsim::report;
 use taintsim::scenario::{Scenario, check_str, check_str_with_seed, load_str};
 use taintsim::time::SimTime;
+
+mod common;
+use common::{taintsim, text};
 
 const REPORTS: [&str; 4] = ["report.md", "summary.json", "timeseries.csv", "drains.csv"];
 
@@ -63,14 +64,6 @@ fn source(timeline: &str, generators: &str) -> String {
 
 fn weather() -> Scenario {
     load_str(&source(WRITTEN, WEATHER), "weather.ron").unwrap()
-}
-
-fn taintsim(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_taintsim")).args(args).current_dir(cwd).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 // ----- drawing --------------------------------------------------------------------------------

@@ -4,10 +4,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use taintsim::engine::comparison::run_comparison;
 use taintsim::import::{Inputs, compose};
 use taintsim::scenario::{Scenario, WorkloadKind, check_str};
+
+mod common;
+use common::{taintsim, text};
 
 const DATA: &str = "tests/data/import";
 const SHARED: &str = "../shared/data";
@@ -34,18 +37,6 @@ fn load(inputs: &Inputs) -> (String, Scenario) {
     let scenario =
         check_str(&composed.source, "composed").unwrap_or_else(|e| panic!("{}\n{}", e[0], composed.source));
     (composed.source, scenario)
-}
-
-fn taintsim(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_taintsim"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the taintsim binary starts")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn workload<'a>(sc: &'a Scenario, name: &str) -> &'a taintsim::scenario::Workload {

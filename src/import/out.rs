@@ -38,7 +38,8 @@ impl Serialize for QuantityOut {
 /// Resource name -> amount.
 pub(crate) type ResourcesOut = BTreeMap<String, QuantityOut>;
 
-/// A workload or agent entry.
+/// A workload or agent entry. Its pod fields repeat [`PodShape`]'s because the entry must print
+/// as one flat RON struct, and `ron` writes a `#[serde(flatten)]` field as a map instead.
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq, Hash)]
 pub(crate) struct WorkloadOut {
     pub(crate) name: String,

@@ -907,12 +907,15 @@ impl<'a> Simulation<'a> {
         // against the workload's own pods (terminating ones included, as upstream counts them).
         let w = pod.workload;
         let spread = tpl.one_per_node;
-        let live = self.nodes.iter().filter(|n| !n.deleted).count();
-        let ids: Vec<NodeId> = (0..self.nodes.len())
-            .filter(|&n| !self.nodes[n].deleted)
-            .filter(|&n| !spread || !self.nodes[n].pods.iter().any(|&q| q != p && self.pods[q].workload == w))
-            .collect();
-        let ruled_out = live - ids.len();
+        let mut ruled_out = 0;
+        let mut ids: Vec<NodeId> = Vec::with_capacity(self.nodes.len());
+        for n in (0..self.nodes.len()).filter(|&n| !self.nodes[n].deleted) {
+            if spread && self.nodes[n].pods.iter().any(|&q| q != p && self.pods[q].workload == w) {
+                ruled_out += 1;
+            } else {
+                ids.push(n);
+            }
+        }
         if ids.is_empty() {
             let mut e = FitError::new(0);
             e.add_ruled_out(Reason::PodAntiAffinity, ruled_out);
